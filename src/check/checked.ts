@@ -1,0 +1,82 @@
+/**
+ * The checked tree: the checker's output and the compiler's only input. Names are resolved,
+ * every node has its type, and literals are interpreted by the type they are compared with.
+ *
+ * @module
+ */
+import type { ComparisonOperator, LogicalOperator, Span } from '../syntax/ast.js';
+import type { BuiltinFunction } from '../functions/definition.js';
+import type { Type } from '../scheme/types.js';
+import type { BytesLiteral } from '../values/bytes.js';
+import type { IntSetItem, IntValue } from '../values/int.js';
+import type { IpAddress, IpSetItem } from '../values/ip.js';
+import type { CompiledRegex } from '../values/regex/index.js';
+import type { WildcardPattern } from '../values/wildcard.js';
+
+/** A field as registered in a scheme. */
+export interface FieldInfo {
+  readonly name: string;
+  readonly type: Type;
+  /** Index of the field in execution-context slot arrays. */
+  readonly slot: number;
+}
+
+/** A list as registered in a scheme (`in $name`). */
+export interface ListInfo {
+  readonly name: string;
+  readonly type: Type;
+  /** Items as given by the caller, already parsed. */
+  readonly items: readonly CheckedListItem[];
+}
+
+/** A parsed list item. */
+export type CheckedListItem =
+  | { kind: 'ip'; item: IpSetItem }
+  | { kind: 'int'; item: IntSetItem }
+  | { kind: 'hostname'; host: string; wildcard: boolean };
+
+/** A condition: type `Bool`, or `Array<Bool>` when `array` is true (element-wise). */
+export type CheckedCondition =
+  | { kind: 'logical'; operator: LogicalOperator; operands: CheckedCondition[]; array: boolean; span: Span }
+  | { kind: 'not'; operand: CheckedCondition; array: boolean; span: Span }
+  | { kind: 'quantifier'; quantifier: 'any' | 'all'; argument: CheckedCondition; array: false; span: Span }
+  | { kind: 'constant'; value: boolean; array: false; span: Span }
+  | { kind: 'compare'; left: CheckedValue; test: ComparisonTest; array: boolean; span: Span }
+  | { kind: 'value'; value: CheckedValue; array: boolean; span: Span };
+
+/** The right-hand side of a comparison, shaped for the left-hand type. */
+export type ComparisonTest =
+  | { operator: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; literal: ScalarLiteral }
+  | { operator: 'contains'; literal: BytesLiteral }
+  | { operator: 'matches'; regex: CompiledRegex }
+  | { operator: 'wildcard' | 'strict wildcard'; pattern: WildcardPattern }
+  | { operator: 'bitwise_and'; value: IntValue }
+  | { operator: 'in'; set: SetItems }
+  | { operator: 'in-list'; list: ListInfo };
+
+/** A single literal of a scalar type. */
+export type ScalarLiteral =
+  | { type: 'Bytes'; value: BytesLiteral }
+  | { type: 'Int'; value: IntValue }
+  | { type: 'Ip'; value: IpAddress };
+
+/** The items of a set literal, by element type. */
+export type SetItems =
+  | { type: 'Bytes'; items: BytesLiteral[] }
+  | { type: 'Int'; items: IntSetItem[] }
+  | { type: 'Ip'; items: IpSetItem[] };
+
+/**
+ * A value. When `mapped` is true the node stands for the elements produced by `[*]`
+ * (its `type` is the element type) and evaluates to a list of values.
+ */
+export type CheckedValue =
+  | { kind: 'field'; field: FieldInfo; type: Type; mapped: false; span: Span }
+  | { kind: 'call'; fn: BuiltinFunction; args: CheckedValue[]; type: Type; mapped: false; span: Span }
+  | { kind: 'index'; object: CheckedValue; key: number | string; type: Type; mapped: boolean; span: Span }
+  | { kind: 'each'; object: CheckedValue; type: Type; mapped: true; span: Span }
+  | { kind: 'literal'; value: unknown; type: Type; mapped: false; span: Span }
+  | { kind: 'condition'; condition: CheckedCondition; type: Type; mapped: false; span: Span };
+
+/** One use of `ComparisonOperator` in the checked tree, re-exported for the compiler. */
+export type { ComparisonOperator };

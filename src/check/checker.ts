@@ -1,0 +1,602 @@
+/**
+ * The checker: resolves names against the scheme, assigns types, interprets literals by the
+ * type they meet, and reports every problem it finds as a diagnostic. It keeps going after an
+ * error (an erroneous subtree yields `undefined` and its parent carries on), so independent
+ * errors in one expression are all reported.
+ *
+ * @module
+ */
+import type {
+  Argument,
+  BareLiteral,
+  ComparisonExpression,
+  Expression,
+  IndexExpression,
+  Literal,
+  RightHandSide,
+  Span,
+  StringLiteral,
+  ValueExpression,
+} from '../syntax/ast.js';
+import { parseHexBytesLiteral } from '../syntax/literals/bytes.js';
+import { describeParameterType, isConcreteType, type BuiltinFunction, type ParameterSpec } from '../functions/definition.js';
+import { ARRAY_OF_BOOL, arrayOf, BOOL, BYTES, formatType, INT, IP, type Type } from '../scheme/types.js';
+import { BytesLiteral, decodeUtf8Strict } from '../values/bytes.js';
+import { parseIntLiteral, parseIntSetItem, type IntSetItem, type IntValue } from '../values/int.js';
+import { parseIpLiteral, type IpSetItem } from '../values/ip.js';
+import { compileRegex } from '../values/regex/index.js';
+import { compileWildcard } from '../values/wildcard.js';
+import type { CheckedCondition, CheckedValue, ComparisonTest, FieldInfo, ListInfo, ScalarLiteral, SetItems } from './checked.js';
+import type { DiagnosticBag } from './diagnostics.js';
+
+/** What the checker needs to know about a scheme. */
+export interface CheckEnvironment {
+  field(name: string): FieldInfo | undefined;
+  function(name: string): BuiltinFunction | undefined;
+  list(name: string): ListInfo | undefined;
+  /** False when the scheme was built without a list registry (unknown lists then only warn). */
+  readonly hasListRegistry: boolean;
+  /** Names for "did you mean" suggestions. */
+  names(): Iterable<string>;
+  readonly options: CheckOptions;
+}
+
+/** Checker settings (a subset of the scheme options). */
+export interface CheckOptions {
+  wildcardStarLimit?: number;
+  regexSizeLimit?: number;
+  /** Accept `lt`/`le`/`gt`/`ge` on `Ip` (engine behaviour; default true). */
+  allowIpOrdering?: boolean;
+}
+
+const ORDERING = new Set(['lt', 'le', 'gt', 'ge']);
+
+const describeOperator = (operator: string): string => `\`${operator}\``;
+
+/** Checks a parsed expression. Returns the checked tree, or `undefined` if it has errors. */
+export function checkFilter(ast: Expression, env: CheckEnvironment, bag: DiagnosticBag): CheckedCondition | undefined {
+  const checker = new Checker(env, bag);
+  const root = checker.condition(ast);
+  if (root?.array) {
+    bag.error('type-mismatch', 'expected value of type Bool, but got Array<Bool>: wrap a comparison over `[*]` in any(…) or all(…)', ast.span);
+    return undefined;
+  }
+  return bag.hasErrors ? undefined : root;
+}
+
+class Checker {
+  constructor(
+    private readonly env: CheckEnvironment,
+    private readonly bag: DiagnosticBag,
+  ) {}
+
+  // --- conditions ---------------------------------------------------------------------------
+
+  condition(node: Expression): CheckedCondition | undefined {
+    switch (node.kind) {
+      case 'Group':
+        return this.condition(node.expression);
+      case 'True':
+        return { kind: 'constant', value: true, array: false, span: node.span };
+      case 'Not': {
+        const operand = this.condition(node.operand);
+        return operand && { kind: 'not', operand, array: operand.array, span: node.span };
+      }
+      case 'Logical': {
+        const operands = node.operands.map((o) => this.condition(o));
+        if (operands.some((o) => o === undefined)) return undefined;
+        const checked = operands as CheckedCondition[];
+        const array = checked[0]!.array;
+        const odd = checked.find((o) => o.array !== array);
+        if (odd !== undefined) {
+          this.bag.error(
+            'type-mismatch',
+            `expected value of type ${array ? 'Array<Bool>' : 'Bool'}, but got ${odd.array ? 'Array<Bool>' : 'Bool'}: \`${node.operator}\` cannot mix element-wise (\`[*]\`) and plain conditions`,
+            odd.span,
+          );
+          return undefined;
+        }
+        return { kind: 'logical', operator: node.operator, operands: checked, array, span: node.span };
+      }
+      case 'Quantifier': {
+        const argument = this.condition(node.argument);
+        if (argument === undefined) return undefined;
+        if (!argument.array) {
+          this.bag.error(
+            'type-mismatch',
+            `expected value of type Array<Bool>, but got Bool: ${node.quantifier}(…) needs a comparison over \`[*]\`, e.g. ${node.quantifier}(x[*] eq "a")`,
+            node.argument.span,
+          );
+          return undefined;
+        }
+        return { kind: 'quantifier', quantifier: node.quantifier, argument, array: false, span: node.span };
+      }
+      case 'Comparison':
+        return this.comparison(node);
+      case 'Field':
+      case 'Call':
+      case 'Index': {
+        const value = this.value(node);
+        if (value === undefined) return undefined;
+        return this.valueAsCondition(value, node.span);
+      }
+      case 'Error':
+        return undefined;
+    }
+  }
+
+  private valueAsCondition(value: CheckedValue, span: Span): CheckedCondition | undefined {
+    if (value.type === BOOL) return { kind: 'value', value, array: value.mapped, span };
+    if (value.type === ARRAY_OF_BOOL && !value.mapped) return { kind: 'value', value, array: true, span };
+    const shown = value.mapped ? `${formatType(value.type)} (one per element of [*])` : formatType(value.type);
+    this.bag.error(
+      'unsupported-operator',
+      `a value of type ${shown} is not a condition: compare it with an operator, e.g. \`eq\``,
+      span,
+    );
+    return undefined;
+  }
+
+  // --- comparisons -------------------------------------------------------------------------
+
+  private comparison(node: ComparisonExpression): CheckedCondition | undefined {
+    const left = this.value(node.left);
+    if (left === undefined) {
+      this.checkPatternAlone(node);
+      return undefined;
+    }
+    const type = left.type;
+    const operator = node.operator;
+    const unsupported = (why?: string): undefined => {
+      this.bag.error(
+        'unsupported-operator',
+        why ?? `cannot perform ${describeOperator(operator)} on a value of type ${formatType(type)}`,
+        { start: node.operatorSpan.start, end: node.span.end },
+      );
+      return undefined;
+    };
+    if (type.kind === 'Bool') {
+      return unsupported(`a Bool value takes no operator: write \`${sourceName(node.left)}\` or \`not ${sourceName(node.left)}\``);
+    }
+    if (type.kind === 'Array' || type.kind === 'Map') {
+      return unsupported(
+        `cannot perform ${describeOperator(operator)} on a value of type ${formatType(type)}: compare its elements with [*] inside any(…)/all(…), or pick one with an index`,
+      );
+    }
+    const test = this.test(operator, type, node, unsupported);
+    if (test === undefined) return undefined;
+    return { kind: 'compare', left, test, array: left.mapped, span: node.span };
+  }
+
+  private test(
+    operator: ComparisonExpression['operator'],
+    type: Type,
+    node: ComparisonExpression,
+    unsupported: (why?: string) => undefined,
+  ): ComparisonTest | undefined {
+    const right = node.right;
+    if (right.kind === 'Error') return undefined;
+    if (operator === 'in') {
+      if (right.kind === 'Set') {
+        const set = this.setItems(type, right.items);
+        return set && { operator: 'in', set };
+      }
+      if (right.kind === 'List') return this.listTest(type, right.name, right.span, unsupported);
+      this.bag.error('expected-token', 'expected a set `{…}` or a `$list` after `in`', right.span);
+      return undefined;
+    }
+    if (right.kind === 'Set' || right.kind === 'List') {
+      const what = right.kind === 'Set' ? 'a set' : 'a list';
+      this.bag.error('unsupported-operator', `${describeOperator(operator)} takes a single literal, not ${what}; use \`in\``, right.span);
+      return undefined;
+    }
+    switch (operator) {
+      case 'eq':
+      case 'ne':
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge': {
+        if (ORDERING.has(operator) && type === IP && this.env.options.allowIpOrdering === false) {
+          return unsupported(`ordering operators are not supported on Ip values (strict mode)`);
+        }
+        const literal = this.scalarLiteral(type, right, 'single');
+        return literal && { operator, literal };
+      }
+      case 'contains': {
+        if (type !== BYTES) return unsupported();
+        const literal = this.scalarLiteral(BYTES, right, 'single');
+        return literal && { operator, literal: literal.value as BytesLiteral };
+      }
+      case 'matches': {
+        if (type !== BYTES) return unsupported();
+        if (right.kind !== 'String') return this.mismatch(right, 'a regular expression must be a string, e.g. "^/api/" or r"^/api/"');
+        const pattern = right.pattern ?? new TextDecoder().decode(right.bytes);
+        const result = compileRegex(pattern, { sizeLimit: this.env.options.regexSizeLimit });
+        if (!result.ok) {
+          this.bag.error('invalid-regex', result.message, this.patternSpan(right, result.offset, result.length));
+          return undefined;
+        }
+        return { operator, regex: result.regex };
+      }
+      case 'wildcard':
+      case 'strict wildcard': {
+        if (type !== BYTES) return unsupported();
+        if (right.kind !== 'String') return this.mismatch(right, 'a wildcard pattern must be a quoted or raw string, not hex bytes');
+        const result = compileWildcard(right.bytes, { caseSensitive: operator === 'strict wildcard', starLimit: this.env.options.wildcardStarLimit });
+        if (!result.ok) {
+          this.bag.error('invalid-wildcard', result.message, right.span);
+          return undefined;
+        }
+        return { operator, pattern: result.pattern };
+      }
+      case 'bitwise_and': {
+        if (type !== INT) return unsupported();
+        const literal = this.scalarLiteral(INT, right, 'single');
+        return literal && { operator, value: literal.value as IntValue };
+      }
+    }
+  }
+
+  private listTest(type: Type, name: string, span: Span, unsupported: (why?: string) => undefined): ComparisonTest | undefined {
+    const list = this.env.list(name);
+    if (list === undefined) {
+      if (!this.env.hasListRegistry) {
+        this.bag.warning('unknown-list', `unknown list \`$${name}\`: no lists were given to the scheme, so this never matches`, span);
+        return { operator: 'in-list', list: { name, type, items: [] } };
+      }
+      this.bag.error('unknown-list', `unknown list \`$${name}\``, span);
+      return undefined;
+    }
+    if (list.type !== type) {
+      return unsupported(`list \`$${name}\` holds ${formatType(list.type)} items; it cannot be matched against a value of type ${formatType(type)}`);
+    }
+    return { operator: 'in-list', list };
+  }
+
+  private mismatch(literal: Literal, message: string): undefined {
+    this.bag.error('literal-type-mismatch', message, literal.span);
+    return undefined;
+  }
+
+  /** Maps an offset inside a pattern string back to the source, when the literal is verbatim. */
+  private patternSpan(literal: StringLiteral, offset: number, length: number): Span {
+    const verbatim = literal.form === 'raw' || !/\\"/.test(literal.pattern ?? '');
+    if (!verbatim || literal.pattern === undefined) return literal.span;
+    const start = literal.contentStart + Math.max(0, offset);
+    return { start, end: Math.min(literal.span.end, start + Math.max(1, length)) };
+  }
+
+  /**
+   * When the left side failed to check, a regex or wildcard pattern can still be validated on
+   * its own (its meaning does not depend on the left type), so its errors are reported too.
+   */
+  private checkPatternAlone(node: ComparisonExpression): void {
+    if (node.right.kind !== 'String') return;
+    const unsupported = (): undefined => undefined;
+    if (node.operator === 'matches' || node.operator === 'wildcard' || node.operator === 'strict wildcard') {
+      this.test(node.operator, BYTES, node, unsupported);
+    }
+  }
+
+  // --- literals -----------------------------------------------------------------------------
+
+  private scalarLiteral(type: Type, literal: Literal, context: 'single' | 'set'): ScalarLiteral | undefined {
+    const typeName = formatType(type);
+    if (literal.kind === 'Boolean') {
+      return this.mismatch(literal, `expected a literal of type ${typeName}; there are no boolean literals`);
+    }
+    switch (type.kind) {
+      case 'Bytes': {
+        if (literal.kind === 'String') return { type: 'Bytes', value: new BytesLiteral(literal.bytes) };
+        const parsed = parseHexBytesLiteral(literal.text);
+        if (!parsed.ok) {
+          this.bag.error('invalid-bytes', `${parsed.message} (a Bytes literal is a quoted string or hex bytes like 6f:72:67)`, sub(literal, parsed.offset, parsed.length));
+          return undefined;
+        }
+        return { type: 'Bytes', value: new BytesLiteral(parsed.bytes) };
+      }
+      case 'Int': {
+        if (literal.kind === 'String') return this.mismatch(literal, 'expected an integer literal (digits), but found a string');
+        const parsed = parseIntLiteral(literal.text);
+        if (!parsed.ok) {
+          this.bag.error(parsed.code, parsed.message, sub(literal, parsed.offset, parsed.length));
+          return undefined;
+        }
+        return { type: 'Int', value: parsed.value };
+      }
+      case 'Ip': {
+        if (literal.kind === 'String') return this.mismatch(literal, 'expected an IP address; IP addresses are written without quotes, e.g. 192.0.2.1');
+        const parsed = parseIpLiteral(literal.text, context);
+        if (!parsed.ok) {
+          this.bag.error(parsed.code, parsed.message, sub(literal, parsed.offset, parsed.length));
+          return undefined;
+        }
+        if (parsed.item.kind !== 'address') return undefined;
+        return { type: 'Ip', value: parsed.item.address };
+      }
+      default:
+        return this.mismatch(literal, `there are no literals of type ${typeName}`);
+    }
+  }
+
+  private setItems(type: Type, items: Literal[]): SetItems | undefined {
+    let ok = true;
+    switch (type.kind) {
+      case 'Bytes': {
+        const values: BytesLiteral[] = [];
+        for (const item of items) {
+          const literal = this.scalarLiteral(BYTES, item, 'set');
+          if (literal === undefined) ok = false;
+          else values.push(literal.value as BytesLiteral);
+        }
+        return ok ? { type: 'Bytes', items: values } : undefined;
+      }
+      case 'Int': {
+        const values: IntSetItem[] = [];
+        for (const item of items) {
+          if (item.kind !== 'Bare') {
+            this.mismatch(item, 'expected an integer or a range like 8000..8099 in a set of integers');
+            ok = false;
+            continue;
+          }
+          const parsed = parseIntSetItem(item.text);
+          if (!parsed.ok) {
+            this.bag.error(parsed.code, parsed.message, sub(item, parsed.offset, parsed.length));
+            ok = false;
+          } else values.push(parsed.item);
+        }
+        return ok ? { type: 'Int', items: values } : undefined;
+      }
+      case 'Ip': {
+        const values: IpSetItem[] = [];
+        for (const item of items) {
+          if (item.kind !== 'Bare') {
+            this.mismatch(item, 'expected an IP address, CIDR or range; IP addresses are written without quotes');
+            ok = false;
+            continue;
+          }
+          const parsed = parseIpLiteral(item.text, 'set');
+          if (!parsed.ok) {
+            this.bag.error(parsed.code, parsed.message, sub(item, parsed.offset, parsed.length));
+            ok = false;
+          } else values.push(parsed.item);
+        }
+        return ok ? { type: 'Ip', items: values } : undefined;
+      }
+      default:
+        this.bag.error('unsupported-operator', `cannot perform \`in\` on a value of type ${formatType(type)}`, items[0]?.span ?? { start: 0, end: 0 });
+        return undefined;
+    }
+  }
+
+  // --- values -------------------------------------------------------------------------------
+
+  value(node: ValueExpression): CheckedValue | undefined {
+    switch (node.kind) {
+      case 'Field':
+        return this.field(node.name, node.span);
+      case 'Call':
+        return this.call(node);
+      case 'Index':
+        return this.index(node);
+    }
+  }
+
+  private field(name: string, span: Span): CheckedValue | undefined {
+    const field = this.env.field(name);
+    if (field !== undefined) return { kind: 'field', field, type: field.type, mapped: false, span };
+    if (this.env.function(name) !== undefined) {
+      this.bag.error('unknown-field', `unknown field \`${name}\`: \`${name}\` is a function; call it as ${name}(…)`, span);
+      return undefined;
+    }
+    if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(name)) {
+      const suggestion = closestName(name, this.env.names());
+      this.bag.error('unknown-identifier', `unknown identifier \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`, span);
+    }
+    return undefined;
+  }
+
+  private index(node: IndexExpression): CheckedValue | undefined {
+    const object = this.value(node.object);
+    if (object === undefined) return undefined;
+    const container = object.type;
+    const selector = node.index;
+    const span = node.span;
+    const notIndexable = (what: string): undefined => {
+      this.bag.error('invalid-index-access', `cannot access index ${what} for type ${formatType(container)}`, selector.span);
+      return undefined;
+    };
+    switch (selector.kind) {
+      case 'ArrayIndex': {
+        const parsed = parseIntLiteral(selector.literal.text);
+        if (!parsed.ok) {
+          this.bag.error(parsed.code, parsed.message, sub(selector.literal, parsed.offset, parsed.length));
+          return undefined;
+        }
+        const index = parsed.value;
+        if (index < 0 || typeof index === 'bigint') {
+          this.bag.error('invalid-index', 'expected a non-negative integer as index', selector.span);
+          return undefined;
+        }
+        if (container.kind !== 'Array') return notIndexable(`[${selector.literal.text}]${container.kind === 'Map' ? ' (a map is indexed by a quoted key)' : ''}`);
+        return { kind: 'index', object, key: index, type: container.element, mapped: object.mapped, span };
+      }
+      case 'MapKey': {
+        const key = decodeUtf8Strict(selector.literal.bytes);
+        if (key === undefined) {
+          this.bag.error('invalid-index', 'a map key must be valid UTF-8', selector.span);
+          return undefined;
+        }
+        if (container.kind !== 'Map') return notIndexable(`[${JSON.stringify(key)}]${container.kind === 'Array' ? ' (an array is indexed by a number)' : ''}`);
+        return { kind: 'index', object, key, type: container.element, mapped: object.mapped, span };
+      }
+      case 'MapEach':
+        if (container.kind !== 'Array' && container.kind !== 'Map') return notIndexable('[*]');
+        return { kind: 'each', object, type: container.element, mapped: true, span };
+    }
+  }
+
+  private call(node: ValueExpression & { kind: 'Call' }): CheckedValue | undefined {
+    const fn = this.env.function(node.name);
+    if (fn === undefined) {
+      if (this.env.field(node.name) !== undefined) {
+        this.bag.error('unknown-function', `unknown function \`${node.name}\`: \`${node.name}\` is a field, not a function`, node.nameSpan);
+      } else {
+        const suggestion = closestName(node.name, this.env.names());
+        this.bag.error('unknown-identifier', `unknown identifier \`${node.name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`, node.nameSpan);
+      }
+      for (const arg of node.args) if (!isLiteral(arg)) this.argumentValue(arg);
+      return undefined;
+    }
+    const params = [...fn.params, ...(fn.optional ?? [])];
+    const min = fn.params.length;
+    const max = fn.variadic ? Infinity : params.length;
+    const count = node.args.length;
+    if (count < min || count > max) {
+      const expected = max === Infinity ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
+      this.bag.error('invalid-argument-count', `invalid number of arguments for ${fn.name}(): expected ${expected}, got ${count}`, node.span);
+      for (const arg of node.args) if (!isLiteral(arg)) this.argumentValue(arg);
+      return undefined;
+    }
+    const args: CheckedValue[] = [];
+    const types: Type[] = [];
+    let ok = true;
+    node.args.forEach((arg, i) => {
+      const param = params[Math.min(i, params.length - 1)]!;
+      const checked = this.argument(fn, param, arg, i, types);
+      if (checked === undefined) {
+        ok = false;
+        types.push(BYTES);
+        return;
+      }
+      args.push(checked);
+      types.push(checked.type);
+    });
+    if (!ok) return undefined;
+    const mapsFirst = args[0]?.mapped ?? false;
+    const returns = typeof fn.returns === 'function' ? fn.returns(types) : fn.returns;
+    const type = mapsFirst ? arrayOf(returns) : returns;
+    return { kind: 'call', fn, args, type, mapped: false, span: node.span };
+  }
+
+  private argument(fn: BuiltinFunction, param: ParameterSpec, arg: Argument, index: number, previous: Type[]): CheckedValue | undefined {
+    const position = `argument #${index + 1} (${param.name}) of ${fn.name}()`;
+    if (isLiteral(arg)) {
+      if (param.kind === 'field') {
+        this.bag.error('invalid-argument-kind', `${position} must be a field or expression, not a literal`, arg.span);
+        return undefined;
+      }
+      const type = literalTypeFor(param, arg, previous);
+      if (type === undefined) {
+        this.bag.error('invalid-argument-type', `invalid type of ${position}: expected ${describeParameterType(param.type)}`, arg.span);
+        return undefined;
+      }
+      const literal = this.scalarLiteral(type, arg, 'single');
+      if (literal === undefined) return undefined;
+      const value = literal.type === 'Bytes' ? (literal.value as BytesLiteral).value : literal.value;
+      if (!this.acceptsType(param, type, previous)) {
+        this.bag.error('invalid-argument-type', `invalid type of ${position}: expected ${describeParameterType(param.type)}, got ${formatType(type)}`, arg.span);
+        return undefined;
+      }
+      const problem = param.validate?.(value);
+      if (problem !== undefined) {
+        this.bag.error('invalid-argument-value', `invalid value of ${position}: ${problem}`, arg.span);
+        return undefined;
+      }
+      return { kind: 'literal', value, type, mapped: false, span: arg.span };
+    }
+    if (param.kind === 'literal') {
+      this.bag.error('invalid-argument-kind', `${position} must be a literal`, arg.span);
+      this.argumentValue(arg);
+      return undefined;
+    }
+    const value = this.argumentValue(arg);
+    if (value === undefined) return undefined;
+    if (value.mapped && index > 0) {
+      this.bag.error('invalid-map-each-access', `invalid use of map each access operator: [*] may only appear in the first argument of ${fn.name}()`, arg.span);
+      return undefined;
+    }
+    if (!this.acceptsType(param, value.type, previous)) {
+      const shown = value.mapped ? `${formatType(value.type)} (each element of [*])` : formatType(value.type);
+      this.bag.error('invalid-argument-type', `invalid type of ${position}: expected ${describeParameterType(param.type)}, got ${shown}`, arg.span);
+      return undefined;
+    }
+    return value;
+  }
+
+  private acceptsType(param: ParameterSpec, type: Type, previous: Type[]): boolean {
+    return isConcreteType(param.type) ? param.type === type : param.type.accepts(type, previous);
+  }
+
+  /** A non-literal argument: a value, or a condition (logical sub-expression). */
+  private argumentValue(arg: Expression): CheckedValue | undefined {
+    if (arg.kind === 'Field' || arg.kind === 'Call' || arg.kind === 'Index') return this.value(arg);
+    const condition = this.condition(arg);
+    if (condition === undefined) return undefined;
+    return { kind: 'condition', condition, type: condition.array ? ARRAY_OF_BOOL : BOOL, mapped: false, span: arg.span };
+  }
+}
+
+function isLiteral(arg: Argument): arg is Literal {
+  return arg.kind === 'String' || arg.kind === 'Bare' || arg.kind === 'Boolean';
+}
+
+/** The type a literal argument is read as: the parameter's type, else by its form. */
+function literalTypeFor(param: ParameterSpec, literal: Literal, previous: Type[]): Type | undefined {
+  if (isConcreteType(param.type)) return param.type.kind === 'Array' || param.type.kind === 'Map' ? undefined : param.type;
+  const hinted = param.type.literalType?.(previous);
+  if (hinted !== undefined) return hinted;
+  if (literal.kind === 'String') return BYTES;
+  if (literal.kind === 'Boolean') return undefined;
+  if (parseIpLiteral(literal.text, 'single').ok) return IP;
+  if (parseIntLiteral(literal.text).ok) return INT;
+  return BYTES;
+}
+
+function sub(literal: BareLiteral | StringLiteral, offset: number, length: number): Span {
+  const start = literal.span.start + Math.max(0, offset);
+  return { start, end: Math.min(literal.span.end, start + Math.max(1, length)) };
+}
+
+function sourceName(node: ValueExpression): string {
+  switch (node.kind) {
+    case 'Field':
+      return node.name;
+    case 'Call':
+      return `${node.name}(…)`;
+    case 'Index':
+      return `${sourceName(node.object)}[…]`;
+  }
+}
+
+/** The known name closest to `name` by edit distance, if it is close enough to help. */
+function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
+    const d = editDistance(name, candidate, bestDistance);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string, cap: number): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      rowMin = Math.min(rowMin, current[j]!);
+    }
+    if (rowMin >= cap) return cap;
+    previous = current;
+  }
+  return previous[b.length]!;
+}

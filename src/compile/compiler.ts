@@ -1,0 +1,466 @@
+/**
+ * The compiler: checked tree → closures. Literals are shaped once here (range sets, string
+ * sets, compiled patterns), field reads are slot-array reads, and every closure returns a
+ * plain boolean or value: `undefined` stands for a missing value and never escapes as an
+ * exception.
+ *
+ * @module
+ */
+import type { CheckedCondition, CheckedListItem, CheckedValue, ComparisonTest, ListInfo, ScalarLiteral, SetItems } from '../check/checked.js';
+import { BytesLiteral, decodeUtf8Strict, isBytesValue, type BytesValue } from '../values/bytes.js';
+import { compareInt, type IntValue } from '../values/int.js';
+import { IntRangeSet } from '../values/int-set.js';
+import { compareIp, ipEquals, type IpAddress } from '../values/ip.js';
+import { IpRangeSet } from '../values/ip-set.js';
+import { mapEntriesSorted, mapGet } from './runtime-values.js';
+
+/** The slot array of an execution context: one internal value (or `undefined`) per field. */
+export type Slots = unknown[];
+/** A compiled `Bool` condition. */
+export type ConditionFn = (slots: Slots) => boolean;
+/** A compiled `Array<Bool>` condition; `undefined` when the array itself is missing. */
+type ArrayConditionFn = (slots: Slots) => boolean[] | undefined;
+/** A compiled scalar value; `undefined` = missing. */
+type ValueFn = (slots: Slots) => unknown;
+/** A compiled `[*]` value: the elements, missing ones dropped. */
+type ElementsFn = (slots: Slots) => unknown[];
+/** A test applied to a present left-hand value. */
+type TestFn = (value: unknown) => boolean;
+
+/** Compiler settings (a subset of the scheme options). */
+export interface CompileOptions {
+  /** When true, `missing ne x` is true (the open-source engine's default). Default false. */
+  nilNotEqual?: boolean;
+}
+
+/** Compiles a checked `Bool` condition. */
+export function compileCondition(node: CheckedCondition, options: CompileOptions): ConditionFn {
+  return new Compiler(options).condition(node);
+}
+
+class Compiler {
+  constructor(private readonly options: CompileOptions) {}
+
+  condition(node: CheckedCondition): ConditionFn {
+    switch (node.kind) {
+      case 'constant': {
+        const value = node.value;
+        return () => value;
+      }
+      case 'not': {
+        const operand = this.condition(node.operand);
+        return (s) => !operand(s);
+      }
+      case 'logical':
+        return this.logical(node.operator, node.operands.map((o) => this.condition(o)));
+      case 'quantifier': {
+        const argument = this.arrayCondition(node.argument);
+        return node.quantifier === 'any'
+          ? (s) => argument(s)?.includes(true) ?? false
+          : (s) => {
+              const values = argument(s);
+              return values !== undefined && !values.includes(false);
+            };
+      }
+      case 'value': {
+        if (node.value.kind === 'field') {
+          const slot = node.value.field.slot;
+          return (s) => s[slot] === true;
+        }
+        const read = this.value(node.value);
+        return (s) => read(s) === true;
+      }
+      case 'compare':
+        return this.comparison(node.left, node.test);
+    }
+  }
+
+  private logical(operator: 'and' | 'or' | 'xor', operands: ConditionFn[]): ConditionFn {
+    if (operator === 'xor') {
+      return (s) => {
+        let result = false;
+        for (const operand of operands) result = result !== operand(s);
+        return result;
+      };
+    }
+    if (operands.length === 2) {
+      const [a, b] = operands as [ConditionFn, ConditionFn];
+      return operator === 'and' ? (s) => a(s) && b(s) : (s) => a(s) || b(s);
+    }
+    const stopOn = operator === 'or';
+    return (s) => {
+      for (const operand of operands) if (operand(s) === stopOn) return stopOn;
+      return !stopOn;
+    };
+  }
+
+  private arrayCondition(node: CheckedCondition): ArrayConditionFn {
+    switch (node.kind) {
+      case 'not': {
+        const operand = this.arrayCondition(node.operand);
+        return (s) => operand(s)?.map((x) => !x);
+      }
+      case 'logical': {
+        const operands = node.operands.map((o) => this.arrayCondition(o));
+        const combine =
+          node.operator === 'and' ? (a: boolean, b: boolean) => a && b : node.operator === 'or' ? (a: boolean, b: boolean) => a || b : (a: boolean, b: boolean) => a !== b;
+        return (s) => {
+          const arrays: boolean[][] = [];
+          for (const operand of operands) {
+            const values = operand(s);
+            if (values === undefined) return undefined;
+            arrays.push(values);
+          }
+          // Element-wise, truncated to the shortest operand.
+          const length = Math.min(...arrays.map((a) => a.length));
+          const out = new Array<boolean>(length);
+          for (let i = 0; i < length; i++) {
+            let acc = arrays[0]![i]!;
+            for (let j = 1; j < arrays.length; j++) acc = combine(acc, arrays[j]![i]!);
+            out[i] = acc;
+          }
+          return out;
+        };
+      }
+      case 'value': {
+        if (node.value.mapped) {
+          const elements = this.elements(node.value);
+          return (s) => elements(s).map((x) => x === true);
+        }
+        const read = this.value(node.value);
+        return (s) => {
+          const values = read(s);
+          return Array.isArray(values) ? values.map((x) => x === true) : undefined;
+        };
+      }
+      case 'compare': {
+        const elements = this.elements(node.left);
+        const test = this.test(node.test);
+        return (s) => elements(s).map(test);
+      }
+      case 'constant':
+      case 'quantifier':
+        throw new Error(`internal: ${node.kind} is never an Array<Bool>`);
+    }
+  }
+
+  // --- comparisons -------------------------------------------------------------------------
+
+  private comparison(left: CheckedValue, test: ComparisonTest): ConditionFn {
+    const check = this.test(test);
+    const whenMissing = test.operator === 'ne' && this.options.nilNotEqual === true;
+    if (left.kind === 'field') {
+      const slot = left.field.slot;
+      return (s) => {
+        const value = s[slot];
+        return value === undefined ? whenMissing : check(value);
+      };
+    }
+    const read = this.value(left);
+    return (s) => {
+      const value = read(s);
+      return value === undefined ? whenMissing : check(value);
+    };
+  }
+
+  private test(test: ComparisonTest): TestFn {
+    switch (test.operator) {
+      case 'eq':
+      case 'ne': {
+        const eq = this.equality(test.literal);
+        return test.operator === 'eq' ? eq : (v) => !eq(v);
+      }
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge': {
+        const compare = this.ordering(test.literal);
+        switch (test.operator) {
+          case 'lt':
+            return (v) => compare(v) < 0;
+          case 'le':
+            return (v) => compare(v) <= 0;
+          case 'gt':
+            return (v) => compare(v) > 0;
+          case 'ge':
+            return (v) => compare(v) >= 0;
+        }
+      }
+      // falls through (unreachable: the inner switch is exhaustive)
+      case 'contains': {
+        const literal = test.literal;
+        return (v) => isBytesValue(v) && literal.containedIn(v);
+      }
+      case 'matches': {
+        const regex = test.regex;
+        return (v) => isBytesValue(v) && regex.test(v);
+      }
+      case 'wildcard':
+      case 'strict wildcard': {
+        const pattern = test.pattern;
+        return (v) => isBytesValue(v) && pattern.matches(v);
+      }
+      case 'bitwise_and':
+        return bitwiseAndTest(test.value);
+      case 'in':
+        return setTest(test.set);
+      case 'in-list':
+        return listTest(test.list);
+    }
+  }
+
+  private equality(literal: ScalarLiteral): TestFn {
+    switch (literal.type) {
+      case 'Bytes': {
+        const bytes = literal.value;
+        const text = bytes.text;
+        if (bytes.ascii && text !== undefined) {
+          return (v) => (typeof v === 'string' ? v === text : v instanceof Uint8Array && bytes.equals(v));
+        }
+        return (v) => isBytesValue(v) && bytes.equals(v);
+      }
+      case 'Int': {
+        const n = literal.value;
+        if (typeof n === 'number') return (v) => v === n || (typeof v === 'bigint' && compareInt(v, n) === 0);
+        return (v) => (typeof v === 'number' || typeof v === 'bigint') && compareInt(v, n) === 0;
+      }
+      case 'Ip': {
+        const ip = literal.value;
+        return (v) => ipEquals(v as IpAddress, ip);
+      }
+    }
+  }
+
+  /** A comparator returning the sign of `value - literal`, or NaN when incomparable. */
+  private ordering(literal: ScalarLiteral): (value: unknown) => number {
+    switch (literal.type) {
+      case 'Bytes': {
+        const bytes = literal.value;
+        return (v) => (isBytesValue(v) ? bytes.compare(v) : NaN);
+      }
+      case 'Int': {
+        const n = literal.value;
+        if (typeof n === 'number') return (v) => (typeof v === 'number' ? v - n : typeof v === 'bigint' ? compareInt(v, n) : NaN);
+        return (v) => (typeof v === 'number' || typeof v === 'bigint' ? compareInt(v, n) : NaN);
+      }
+      case 'Ip': {
+        const ip = literal.value;
+        return (v) => compareIp(v as IpAddress, ip) ?? NaN;
+      }
+    }
+  }
+
+  // --- values -------------------------------------------------------------------------------
+
+  /** A scalar (non-`[*]`) value. */
+  private value(node: CheckedValue): ValueFn {
+    switch (node.kind) {
+      case 'field': {
+        const slot = node.field.slot;
+        return (s) => s[slot];
+      }
+      case 'literal': {
+        const value = node.value;
+        return () => value;
+      }
+      case 'condition': {
+        if (node.condition.array) return this.arrayCondition(node.condition);
+        return this.condition(node.condition);
+      }
+      case 'index': {
+        const object = this.value(node.object);
+        const key = node.key;
+        if (typeof key === 'number') {
+          return (s) => {
+            const array = object(s);
+            return Array.isArray(array) ? array[key] : undefined;
+          };
+        }
+        return (s) => {
+          const map = object(s);
+          return map === undefined ? undefined : mapGet(map, key);
+        };
+      }
+      case 'call':
+        return this.call(node);
+      case 'each':
+        throw new Error('internal: [*] used as a scalar value');
+    }
+  }
+
+  private call(node: Extract<CheckedValue, { kind: 'call' }>): ValueFn {
+    const fn = node.fn;
+    const propagate = fn.missing !== 'receive';
+    const first = node.args[0];
+    if (first?.mapped) {
+      const elements = this.elements(first);
+      const rest = node.args.slice(1).map((a) => this.value(a));
+      return (s) => {
+        const others = rest.map((r) => r(s));
+        const out: unknown[] = [];
+        if (propagate && others.includes(undefined)) return out;
+        for (const element of elements(s)) {
+          const result = fn.call([element, ...others]);
+          if (result !== undefined) out.push(result);
+        }
+        return out;
+      };
+    }
+    const args = node.args.map((a) => this.value(a));
+    if (args.length === 1) {
+      const [only] = args as [ValueFn];
+      return propagate
+        ? (s) => {
+            const value = only(s);
+            return value === undefined ? undefined : fn.call([value]);
+          }
+        : (s) => fn.call([only(s)]);
+    }
+    return (s) => {
+      const values = args.map((a) => a(s));
+      if (propagate && values.includes(undefined)) return undefined;
+      return fn.call(values);
+    };
+  }
+
+  /** A `[*]` value: the list of elements (missing ones dropped). */
+  private elements(node: CheckedValue): ElementsFn {
+    if (!node.mapped) throw new Error('internal: expected a [*] value');
+    switch (node.kind) {
+      case 'each': {
+        if (node.object.mapped) {
+          const outer = this.elements(node.object);
+          return (s) => outer(s).flatMap(containerElements);
+        }
+        const object = this.value(node.object);
+        return (s) => containerElements(object(s));
+      }
+      case 'index': {
+        const object = this.elements(node.object);
+        const key = node.key;
+        return (s) => {
+          const out: unknown[] = [];
+          for (const container of object(s)) {
+            const value = typeof key === 'number' ? (Array.isArray(container) ? container[key] : undefined) : mapGet(container, key);
+            if (value !== undefined) out.push(value);
+          }
+          return out;
+        };
+      }
+      default:
+        throw new Error(`internal: ${(node as CheckedValue).kind} is never a [*] value`);
+    }
+  }
+}
+
+/** The elements of an array, or the values of a map in ascending key order; missing dropped. */
+function containerElements(container: unknown): unknown[] {
+  if (container === undefined || container === null) return [];
+  if (Array.isArray(container)) return container.filter((x) => x !== undefined);
+  if (typeof container === 'object') return mapEntriesSorted(container).map(([, v]) => v).filter((x) => x !== undefined);
+  return [];
+}
+
+function bitwiseAndTest(mask: IntValue): TestFn {
+  if (typeof mask === 'number' && mask >= -0x80000000 && mask <= 0x7fffffff) {
+    const big = BigInt(mask);
+    // Within int32 the JS operator agrees with 64-bit two's complement.
+    return (v) =>
+      typeof v === 'number'
+        ? v >= -0x80000000 && v <= 0x7fffffff
+          ? (v & mask) !== 0
+          : (BigInt(v) & big) !== 0n
+        : typeof v === 'bigint' && (v & big) !== 0n;
+  }
+  const big = BigInt(mask);
+  return (v) => (typeof v === 'number' || typeof v === 'bigint') && (BigInt(v) & big) !== 0n;
+}
+
+/** Membership in a set of byte strings: text members in a `Set`, non-UTF-8 members apart. */
+class BytesSet {
+  private readonly texts = new Set<string>();
+  private readonly binaries: BytesLiteral[] = [];
+
+  constructor(items: readonly BytesLiteral[]) {
+    for (const item of items) {
+      if (item.text !== undefined) this.texts.add(item.text);
+      else this.binaries.push(item);
+    }
+  }
+
+  has(value: BytesValue): boolean {
+    if (typeof value === 'string') return this.texts.has(value.isWellFormed() ? value : value.toWellFormed());
+    const text = decodeUtf8Strict(value);
+    if (text !== undefined) return this.texts.has(text);
+    return this.binaries.some((b) => b.equals(value));
+  }
+}
+
+function setTest(set: SetItems): TestFn {
+  switch (set.type) {
+    case 'Bytes': {
+      const members = new BytesSet(set.items);
+      return (v) => isBytesValue(v) && members.has(v);
+    }
+    case 'Int': {
+      const members = IntRangeSet.fromItems(set.items);
+      return (v) => (typeof v === 'number' || typeof v === 'bigint') && members.has(v);
+    }
+    case 'Ip': {
+      const members = IpRangeSet.fromItems(set.items);
+      return (v) => members.has(v as IpAddress);
+    }
+  }
+}
+
+/** Hostname list membership: exact names and `*.suffix` entries, ASCII case-insensitive. */
+class HostnameSet {
+  private readonly exact = new Set<string>();
+  private readonly suffixes = new Set<string>();
+
+  constructor(items: readonly CheckedListItem[]) {
+    for (const item of items) {
+      if (item.kind !== 'hostname') continue;
+      (item.wildcard ? this.suffixes : this.exact).add(item.host.toLowerCase());
+    }
+  }
+
+  has(value: BytesValue): boolean {
+    const host = typeof value === 'string' ? value.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : decodeUtf8Strict(value)?.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+    if (host === undefined) return false;
+    if (this.exact.has(host)) return true;
+    // `*.example.com` matches any name ending in `.example.com`, not the apex.
+    for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+      if (this.suffixes.has(host.slice(dot + 1))) return true;
+    }
+    return false;
+  }
+}
+
+const listTests = new WeakMap<ListInfo, TestFn>();
+
+function listTest(list: ListInfo): TestFn {
+  let test = listTests.get(list);
+  if (test !== undefined) return test;
+  switch (list.type.kind) {
+    case 'Ip': {
+      const members = IpRangeSet.fromItems(list.items.flatMap((i) => (i.kind === 'ip' ? [i.item] : [])));
+      test = (v) => members.has(v as IpAddress);
+      break;
+    }
+    case 'Int': {
+      const members = IntRangeSet.fromItems(list.items.flatMap((i) => (i.kind === 'int' ? [i.item] : [])));
+      test = (v) => (typeof v === 'number' || typeof v === 'bigint') && members.has(v);
+      break;
+    }
+    case 'Bytes': {
+      const members = new HostnameSet(list.items);
+      test = (v) => isBytesValue(v) && members.has(v);
+      break;
+    }
+    default:
+      test = () => false;
+  }
+  listTests.set(list, test);
+  return test;
+}

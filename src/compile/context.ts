@@ -1,0 +1,33 @@
+/**
+ * Execution contexts: request values converted once into a slot array that every filter of
+ * the same scheme reads directly.
+ *
+ * @module
+ */
+
+/** The field values of one request, keyed by field name (a plain object or a `Map`). */
+export type FieldValues = Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>;
+
+/**
+ * Request values prepared for a scheme by `scheme.context(values)`. Reuse one context for
+ * every filter (or rule) evaluated against the same request: values are converted once.
+ */
+export class ExecutionContext {
+  /** @internal One internal value per field slot; `undefined` = missing. */
+  readonly slots: unknown[];
+
+  /** @internal Use `scheme.context(values)`. */
+  constructor(
+    /** @internal The scheme the slots belong to. */
+    readonly owner: object,
+    slots: unknown[],
+  ) {
+    this.slots = slots;
+  }
+}
+
+/** Reads one field value from caller-supplied values without touching prototypes. */
+export function readFieldValue(values: FieldValues, name: string): unknown {
+  if (values instanceof Map) return values.get(name);
+  return Object.prototype.hasOwnProperty.call(values, name) ? (values as Record<string, unknown>)[name] : undefined;
+}

@@ -1,0 +1,95 @@
+/**
+ * How functions are described to the checker and compiler, for the standard library and for
+ * user functions alike.
+ *
+ * @module
+ */
+import { formatType, parseType, type Type, type TypeName } from '../scheme/types.js';
+
+/**
+ * What an argument may be: `field` — anything that is not a literal (a field, an indexed
+ * value, a call, a logical sub-expression); `literal` — a literal written in the expression;
+ * `any` — either.
+ */
+export type ArgumentKind = 'field' | 'literal' | 'any';
+
+/** A parameter's accepted types when one concrete type is not enough (e.g. `len`). */
+export interface TypeConstraint {
+  /** Shown in messages, e.g. `Bytes or Array<T>`. */
+  readonly description: string;
+  /** Whether an argument of type `type` fits, given the types of the arguments before it. */
+  accepts(type: Type, previous: readonly Type[]): boolean;
+  /** The type to read a literal as, given the previous argument types (default: by its form). */
+  literalType?(previous: readonly Type[]): Type | undefined;
+}
+
+/** One parameter of a function. */
+export interface ParameterSpec {
+  readonly name: string;
+  readonly type: Type | TypeConstraint;
+  readonly kind: ArgumentKind;
+  /**
+   * Checks a literal argument's value at compile time (e.g. `split`'s limit); returns a
+   * message for `invalid-argument-value`, or `undefined` when the value is fine.
+   */
+  readonly validate?: (value: unknown) => string | undefined;
+}
+
+/**
+ * A function as the checker and compiler see it. Runtime values passed to `call` use the
+ * internal representations (`Ip` values are parsed addresses); `undefined` means missing.
+ */
+export interface BuiltinFunction {
+  readonly name: string;
+  /** One-line description for hover and completion. */
+  readonly description: string;
+  readonly params: readonly ParameterSpec[];
+  readonly optional?: readonly ParameterSpec[];
+  /** The last parameter (of `params` or `optional`) may repeat. */
+  readonly variadic?: boolean;
+  /** The result type, possibly depending on the argument types. */
+  readonly returns: Type | ((args: readonly Type[]) => Type);
+  /**
+   * `propagate` (default): a missing argument makes the result missing without calling.
+   * `receive`: the function is called with `undefined` for missing arguments.
+   */
+  readonly missing?: 'propagate' | 'receive';
+  /** Computes the result; `undefined` means no value (missing). */
+  readonly call: (args: unknown[]) => unknown;
+}
+
+/** True when `type` is a concrete {@link Type} rather than a {@link TypeConstraint}. */
+export function isConcreteType(type: Type | TypeConstraint): type is Type {
+  return 'kind' in type;
+}
+
+/** Text of a parameter's type for messages. */
+export function describeParameterType(type: Type | TypeConstraint): string {
+  return isConcreteType(type) ? formatType(type) : type.description;
+}
+
+/**
+ * A user function, as accepted by `new Scheme({ functions })`. Values passed to and
+ * returned from `call` use the public representations (an `Ip` is a string).
+ */
+export interface FunctionDefinition {
+  params: { type: TypeName; kind?: ArgumentKind; name?: string }[];
+  optional?: { type: TypeName; kind?: ArgumentKind; name?: string }[];
+  /** The last parameter repeats. */
+  variadic?: boolean;
+  returns: TypeName;
+  /** Optional description, shown by editor tooling. */
+  description?: string;
+  /** `undefined` as a result means "no value" (missing). */
+  call(...args: unknown[]): unknown;
+}
+
+/** Shared constraint: any type at all. */
+export const ANY_TYPE: TypeConstraint = { description: 'any type', accepts: () => true };
+
+/** Resolves a type name or throws a descriptive error (used when building schemes). */
+export function requireType(name: TypeName, where: string): Type {
+  const type = parseType(name);
+  if (type === undefined) throw new TypeError(`${where}: unknown type \`${name}\` (expected Bytes, Int, Bool, Ip, Array<T> or Map<T>)`);
+  return type;
+}

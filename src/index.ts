@@ -1,0 +1,26 @@
+/**
+ * wirefilter-ts: Cloudflare's Rules language (wirefilter) for TypeScript.
+ *
+ * ```ts
+ * import { Scheme } from 'wirefilter-ts';
+ * const scheme = new Scheme({ fields: { 'http.host': 'Bytes', 'ip.src': 'Ip' } });
+ * const filter = scheme.compile('http.host eq "example.com" and ip.src in {192.0.2.0/24}');
+ * filter.execute({ 'http.host': 'example.com', 'ip.src': '192.0.2.7' }); // true
+ * ```
+ *
+ * @module
+ */
+export { Scheme, Filter } from './scheme/scheme.js';
+export type { SchemeDefinition, SchemeOptions, FieldDefinition, ListDefinition, SchemeField } from './scheme/scheme.js';
+export { ExecutionContext } from './compile/context.js';
+export type { FieldValues } from './compile/context.js';
+export { WirefilterError } from './errors.js';
+export { DIAGNOSTIC_CODES } from './check/diagnostics.js';
+export type { Diagnostic, DiagnosticCode, Severity, Span } from './check/diagnostics.js';
+export { renderDiagnostic, renderDiagnostics } from './check/render.js';
+export type { RenderOptions } from './check/render.js';
+export type { FunctionDefinition, ArgumentKind } from './functions/definition.js';
+export type { TypeName } from './scheme/types.js';
+export { parseExpression } from './syntax/parser.js';
+export type { ParseOptions, ParseResult } from './syntax/parser.js';
+export type * as ast from './syntax/ast.js';

@@ -1,0 +1,354 @@
+/**
+ * `Scheme`: the registry of fields, functions and lists an expression is checked against, and
+ * the entry point that runs the pipeline (parse → check → compile).
+ *
+ * @module
+ */
+import type { CheckedCondition, CheckedListItem, CheckedValue, FieldInfo, ListInfo } from '../check/checked.js';
+import { checkFilter, type CheckEnvironment, type CheckOptions } from '../check/checker.js';
+import { DiagnosticBag, type Diagnostic } from '../check/diagnostics.js';
+import { compileCondition, type ConditionFn } from '../compile/compiler.js';
+import { ExecutionContext, readFieldValue, type FieldValues } from '../compile/context.js';
+import { converterFor, publicConverterFor, type ValueConverter } from '../compile/runtime-values.js';
+import { WirefilterError } from '../errors.js';
+import { requireType, type ArgumentKind, type BuiltinFunction, type FunctionDefinition, type ParameterSpec } from '../functions/definition.js';
+import { STANDARD_FUNCTIONS } from '../functions/standard-library.js';
+import { parseExpression, type ParseResult } from '../syntax/parser.js';
+import type { Expression } from '../syntax/ast.js';
+import { parseIntSetItem } from '../values/int.js';
+import { parseIpLiteral } from '../values/ip.js';
+import { BYTES, formatType, INT, IP, type Type, type TypeName } from './types.js';
+
+/** Options of a scheme; each can also be overridden per `validate`/`compile` call. */
+export interface SchemeOptions {
+  /**
+   * What `ne` yields when its left side is missing. `false` (default) follows Cloudflare: every
+   * comparison with a missing left side is false. `true` is the open-source engine's default.
+   */
+  nilNotEqual?: boolean;
+  /** Maximum nesting of `(`, `not`, `any(`/`all(` and calls. Default 128. */
+  maxNestingDepth?: number;
+  /** Maximum expression length in UTF-16 code units. Default 4096. */
+  maxExpressionLength?: number;
+  /** Maximum number of `*` in a wildcard pattern. Default: unlimited. */
+  wildcardStarLimit?: number;
+  /** Maximum estimated size of a compiled regular expression. Default ≈ 10 MiB, like the engine. */
+  regexSizeLimit?: number;
+  /** Accept `lt`/`le`/`gt`/`ge` on `Ip` values (engine: yes; Cloudflare documents no). Default true. */
+  allowIpOrdering?: boolean;
+}
+
+/** A field with metadata (the short form is just the type name). */
+export interface FieldDefinition {
+  type: TypeName;
+  description?: string;
+}
+
+/** A list usable with `in $name`. */
+export interface ListDefinition {
+  /** `Ip` lists hold addresses and CIDRs; `Int` lists hold integers (ASNs); `Bytes` lists hold hostnames (`*.` allowed). */
+  type: 'Ip' | 'Int' | 'Bytes';
+  items: readonly (string | number)[];
+  description?: string;
+}
+
+/** Everything that defines a scheme. */
+export interface SchemeDefinition {
+  fields: Record<string, TypeName | FieldDefinition>;
+  /** Functions added to (or replacing) the standard library. */
+  functions?: Record<string, FunctionDefinition>;
+  /** Lists; when omitted, an unknown `$list` is only a warning and never matches. */
+  lists?: Record<string, ListDefinition>;
+  options?: SchemeOptions;
+}
+
+/** A registered field, as reported by {@link Scheme.fields}. */
+export interface SchemeField {
+  readonly name: string;
+  readonly type: string;
+  readonly description?: string;
+}
+
+interface RegisteredField extends FieldInfo {
+  readonly convert: ValueConverter;
+  readonly description?: string;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
+const LIST_NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
+
+/** A compiled filter expression. Create with {@link Scheme.compile}. */
+export class Filter {
+  /** @internal */
+  constructor(
+    /** The expression as given. */
+    readonly expression: string,
+    /** Warnings found while compiling (e.g. deprecated fields). */
+    readonly diagnostics: readonly Diagnostic[],
+    private readonly scheme: Scheme,
+    private readonly run: ConditionFn,
+    private readonly used: readonly RegisteredField[],
+  ) {}
+
+  /** Names of the fields the expression reads. */
+  get fields(): string[] {
+    return this.used.map((f) => f.name);
+  }
+
+  /**
+   * Evaluates the filter. `values` is a plain object (or `Map`) keyed by field name, or a
+   * context from `scheme.context(values)` — the fast path when several filters run on one
+   * request. Absent fields are missing values. Never throws for values of any type: a value
+   * of the wrong type is treated as missing.
+   */
+  execute(values: FieldValues | ExecutionContext): boolean {
+    if (values instanceof ExecutionContext) {
+      if (values.owner !== this.scheme) {
+        throw new WirefilterError('this execution context was created by a different scheme', [], undefined, 'context-scheme-mismatch');
+      }
+      return this.run(values.slots);
+    }
+    const slots: unknown[] = [];
+    for (const field of this.used) slots[field.slot] = field.convert(readFieldValue(values, field.name));
+    return this.run(slots);
+  }
+}
+
+/** The fields, functions and lists expressions are written against. */
+export class Scheme implements CheckEnvironment {
+  readonly options: Readonly<SchemeOptions>;
+  readonly hasListRegistry: boolean;
+  private readonly fieldMap = new Map<string, RegisteredField>();
+  private readonly functionMap = new Map<string, BuiltinFunction>(STANDARD_FUNCTIONS);
+  private readonly listMap = new Map<string, ListInfo>();
+
+  constructor(definition: SchemeDefinition) {
+    const problems: string[] = [];
+    this.options = Object.freeze({ ...definition.options });
+    this.hasListRegistry = definition.lists !== undefined;
+    for (const [name, spec] of Object.entries(definition.fields ?? {})) {
+      const typeName = typeof spec === 'string' ? spec : spec?.type;
+      try {
+        if (!NAME.test(name)) throw new TypeError(`field \`${name}\`: invalid name (dotted segments of letters, digits and _)`);
+        const type = requireType(typeName, `field \`${name}\``);
+        const description = typeof spec === 'object' ? spec.description : undefined;
+        this.fieldMap.set(name, { name, type, slot: this.fieldMap.size, convert: converterFor(type), description });
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    for (const [name, definitionOfFunction] of Object.entries(definition.functions ?? {})) {
+      try {
+        if (!NAME.test(name)) throw new TypeError(`function \`${name}\`: invalid name`);
+        if (this.fieldMap.has(name)) throw new TypeError(`function \`${name}\`: a field has the same name`);
+        this.functionMap.set(name, userFunction(name, definitionOfFunction));
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    for (const [name, list] of Object.entries(definition.lists ?? {})) {
+      try {
+        this.listMap.set(name, buildList(name, list));
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    if (problems.length > 0) {
+      throw new WirefilterError(`invalid scheme:\n${problems.map((p) => `- ${p}`).join('\n')}`, [], undefined, 'invalid-scheme');
+    }
+  }
+
+  // --- CheckEnvironment ---------------------------------------------------------------------
+
+  /** @internal */
+  field(name: string): FieldInfo | undefined {
+    return this.fieldMap.get(name);
+  }
+
+  /** @internal */
+  function(name: string): BuiltinFunction | undefined {
+    return this.functionMap.get(name);
+  }
+
+  /** @internal */
+  list(name: string): ListInfo | undefined {
+    return this.listMap.get(name);
+  }
+
+  /** @internal */
+  *names(): Iterable<string> {
+    yield* this.fieldMap.keys();
+    yield* this.functionMap.keys();
+  }
+
+  // --- public API ---------------------------------------------------------------------------
+
+  /** The registered fields, in definition order. */
+  fields(): SchemeField[] {
+    return [...this.fieldMap.values()].map((f) => ({ name: f.name, type: formatType(f.type), description: f.description }));
+  }
+
+  /** Parses an expression without checking it against the scheme (syntax only). */
+  parse(expression: string, options: SchemeOptions = {}): ParseResult {
+    return parseExpression(expression, { ...this.options, ...options });
+  }
+
+  /** Every diagnostic for an expression (errors and warnings). Never throws; `[]` means valid. */
+  validate(expression: string, options: SchemeOptions = {}): Diagnostic[] {
+    return this.analyse(expression, options).diagnostics;
+  }
+
+  /** Compiles an expression. Throws {@link WirefilterError} listing every error. */
+  compile(expression: string, options: SchemeOptions = {}): Filter {
+    if (typeof expression !== 'string') {
+      throw new WirefilterError(`expected the expression as a string, got ${expression === null ? 'null' : typeof expression}`, [], undefined, 'invalid-argument');
+    }
+    const merged = { ...this.options, ...options };
+    const { checked, diagnostics } = this.analyse(expression, merged);
+    if (checked === undefined) throw WirefilterError.fromDiagnostics(expression, diagnostics);
+    const run = compileCondition(checked, merged);
+    const used = [...collectFields(checked)].map((f) => this.fieldMap.get(f.name)!);
+    return new Filter(expression, diagnostics, this, run, used);
+  }
+
+  /**
+   * Converts request values once for repeated evaluation. Unknown names are ignored, and a
+   * value of the wrong type is treated as missing; the caller's object is not modified.
+   */
+  context(values: FieldValues): ExecutionContext {
+    const slots: unknown[] = new Array(this.fieldMap.size);
+    const entries = values instanceof Map ? values.entries() : Object.entries(values);
+    for (const [name, value] of entries) {
+      const field = this.fieldMap.get(name);
+      if (field !== undefined) slots[field.slot] = field.convert(value);
+    }
+    return new ExecutionContext(this, slots);
+  }
+
+  private analyse(expression: string, options: SchemeOptions): { checked: CheckedCondition | undefined; diagnostics: Diagnostic[] } {
+    const merged = { ...this.options, ...options };
+    if (typeof expression !== 'string') {
+      return {
+        checked: undefined,
+        diagnostics: [{ code: 'expected-token', severity: 'error', message: 'the expression must be a string', span: { start: 0, end: 0 }, line: 1, column: 1 }],
+      };
+    }
+    const parsed = parseExpression(expression, merged);
+    if (parsed.ast === undefined) return { checked: undefined, diagnostics: parsed.diagnostics };
+    const bag = new DiagnosticBag(expression);
+    const env: CheckEnvironment = merged === this.options ? this : withOptions(this, merged);
+    const checked = checkFilter(parsed.ast as Expression, env, bag);
+    const diagnostics = [...parsed.diagnostics, ...bag.items].sort((a, b) => a.span.start - b.span.start);
+    const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
+    return { checked: syntaxErrors ? undefined : checked, diagnostics };
+  }
+}
+
+function withOptions(scheme: Scheme, options: CheckOptions): CheckEnvironment {
+  return {
+    field: (name) => scheme.field(name),
+    function: (name) => scheme.function(name),
+    list: (name) => scheme.list(name),
+    names: () => scheme.names(),
+    hasListRegistry: scheme.hasListRegistry,
+    options,
+  };
+}
+
+/** The fields a checked tree reads. */
+function collectFields(root: CheckedCondition): Set<FieldInfo> {
+  const fields = new Set<FieldInfo>();
+  const visitValue = (node: CheckedValue): void => {
+    switch (node.kind) {
+      case 'field':
+        fields.add(node.field);
+        break;
+      case 'call':
+        node.args.forEach(visitValue);
+        break;
+      case 'index':
+      case 'each':
+        visitValue(node.object);
+        break;
+      case 'condition':
+        visitCondition(node.condition);
+        break;
+      case 'literal':
+        break;
+    }
+  };
+  const visitCondition = (node: CheckedCondition): void => {
+    switch (node.kind) {
+      case 'logical':
+        node.operands.forEach(visitCondition);
+        break;
+      case 'not':
+        visitCondition(node.operand);
+        break;
+      case 'quantifier':
+        visitCondition(node.argument);
+        break;
+      case 'compare':
+        visitValue(node.left);
+        break;
+      case 'value':
+        visitValue(node.value);
+        break;
+      case 'constant':
+        break;
+    }
+  };
+  visitCondition(root);
+  return fields;
+}
+
+function userFunction(name: string, definition: FunctionDefinition): BuiltinFunction {
+  if (typeof definition?.call !== 'function') throw new TypeError(`function \`${name}\`: \`call\` must be a function`);
+  const toParam = (p: { type: TypeName; kind?: ArgumentKind; name?: string }, i: number): ParameterSpec => ({
+    name: p.name ?? `arg${i + 1}`,
+    type: requireType(p.type, `function \`${name}\` parameter #${i + 1}`),
+    kind: p.kind ?? 'any',
+  });
+  const params = (definition.params ?? []).map(toParam);
+  const optional = (definition.optional ?? []).map((p, i) => toParam(p, params.length + i));
+  const returns = requireType(definition.returns, `function \`${name}\` return type`);
+  const toPublic = [...params, ...optional].map((p) => publicConverterFor(p.type as Type));
+  const fromPublic = converterFor(returns);
+  const call = definition.call.bind(definition);
+  return {
+    name,
+    description: definition.description ?? '',
+    params,
+    optional,
+    variadic: definition.variadic ?? false,
+    returns,
+    call: (args) => fromPublic(call(...args.map((a, i) => toPublic[Math.min(i, toPublic.length - 1)]!(a)))),
+  };
+}
+
+function buildList(name: string, list: ListDefinition): ListInfo {
+  if (!LIST_NAME.test(name) || name.length > 64) throw new TypeError(`list \`${name}\`: invalid name (lowercase letters, digits, _ and inner dots)`);
+  const items: CheckedListItem[] = [];
+  const bad: string[] = [];
+  const type = list?.type === 'Ip' ? IP : list?.type === 'Int' ? INT : list?.type === 'Bytes' ? BYTES : undefined;
+  if (type === undefined) throw new TypeError(`list \`${name}\`: type must be "Ip", "Int" or "Bytes"`);
+  for (const item of list.items ?? []) {
+    if (type === IP) {
+      const parsed = typeof item === 'string' ? parseIpLiteral(item, 'set') : undefined;
+      if (parsed?.ok) items.push({ kind: 'ip', item: parsed.item });
+      else bad.push(String(item));
+    } else if (type === INT) {
+      const parsed = parseIntSetItem(String(item));
+      if (parsed.ok && (typeof item === 'string' || Number.isSafeInteger(item))) items.push({ kind: 'int', item: parsed.item });
+      else bad.push(String(item));
+    } else {
+      const host = typeof item === 'string' ? item : '';
+      const wildcard = host.startsWith('*.');
+      const bare = wildcard ? host.slice(2) : host;
+      if (/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(bare)) items.push({ kind: 'hostname', host: bare.replace(/\.$/, ''), wildcard });
+      else bad.push(String(item));
+    }
+  }
+  if (bad.length > 0) throw new TypeError(`list \`${name}\`: invalid ${list.type} item(s): ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}`);
+  return { name, type, items };
+}

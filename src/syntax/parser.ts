@@ -1,0 +1,571 @@
+/**
+ * The parser: tokens → syntax tree. One rule method per production of `grammar/rules.ebnf`
+ * (a test keeps the two in step). Parsing never throws: syntax errors become diagnostics,
+ * chevrotain's recovery lets one pass report several of them, and nesting deeper than the
+ * configured limit is reported instead of overflowing the stack.
+ *
+ * @module
+ */
+import {
+  EmbeddedActionsParser,
+  EOF,
+  type IParserErrorMessageProvider,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
+import { DiagnosticBag, type Span } from '../check/diagnostics.js';
+import type {
+  Argument,
+  BareLiteral as BareLiteralNode,
+  ComparisonOperator as ComparisonOperatorName,
+  ErrorNode,
+  Expression,
+  IndexSelector,
+  Literal,
+  LogicalOperator,
+  RightHandSide,
+  SetLiteral,
+  StringLiteral,
+  ValueExpression,
+} from './ast.js';
+import { tokenize } from './lexer.js';
+import { decodeQuotedString, decodeRawString, decodeRegexString } from './literals/string.js';
+import {
+  allTokens,
+  AndOperator,
+  Any,
+  BareLiteral,
+  Comma,
+  COMPARISON_OPERATOR_OF_TOKEN,
+  ComparisonOperator,
+  Identifier,
+  LBracket,
+  LCurly,
+  ListReference,
+  LParen,
+  NotOperator,
+  OrOperator,
+  Quantifier,
+  QuotedString,
+  RawString,
+  RBracket,
+  RCurly,
+  RegexString,
+  RParen,
+  Star,
+  StringToken,
+  True,
+  XorOperator,
+  type QuotedStringPayload,
+  type RawStringPayload,
+} from './tokens.js';
+
+/** Limits that protect the parser; both have defaults from the spec. */
+export interface ParseOptions {
+  /** Maximum nesting of `(`, `not`, `any(`/`all(` and function calls combined. Default 128. */
+  maxNestingDepth?: number;
+  /** Maximum length of the expression in UTF-16 code units. Default 4096. */
+  maxExpressionLength?: number;
+}
+
+/** Result of {@link parseExpression}: a tree (possibly with error nodes) and diagnostics. */
+export interface ParseResult {
+  /** The tree; `undefined` only when the input could not be parsed at all (length/depth limits). */
+  ast: Expression | undefined;
+  /** Syntax diagnostics, in source order. */
+  diagnostics: import('../check/diagnostics.js').Diagnostic[];
+}
+
+/** Default for {@link ParseOptions.maxNestingDepth}. */
+export const DEFAULT_MAX_NESTING_DEPTH = 128;
+/** Default for {@link ParseOptions.maxExpressionLength}. */
+export const DEFAULT_MAX_EXPRESSION_LENGTH = 4096;
+
+class NestingLimitExceeded extends Error {
+  constructor(readonly span: Span) {
+    super('nesting limit exceeded');
+  }
+}
+
+const TOKEN_DESCRIPTIONS = new Map<TokenType, string>([
+  [LParen, '`(`'], [RParen, '`)`'], [LBracket, '`[`'], [RBracket, '`]`'], [LCurly, '`{`'], [RCurly, '`}`'],
+  [Comma, '`,`'], [Star, '`*`'], [Identifier, 'a field or function name'], [BareLiteral, 'a literal'],
+  [StringToken, 'a string'], [ComparisonOperator, 'a comparison operator'], [ListReference, 'a `$list`'],
+  [EOF, 'the end of the expression'],
+]);
+
+const RULE_DESCRIPTIONS: Record<string, string> = {
+  filter: 'a condition',
+  orExpression: 'a condition',
+  xorExpression: 'a condition',
+  andExpression: 'a condition',
+  unaryExpression: 'a condition',
+  primaryExpression: 'a condition: a field, a function call, `(`, `not`, `any(` or `all(`',
+  rightHandSide: 'a literal, a set `{…}` or a `$list`',
+  literal: 'a literal (string, number, IP address or hex bytes)',
+  indexSelector: 'an index: a number, a quoted key or `*`',
+  argument: 'a function argument',
+  setLiteral: 'a set item or `}`',
+};
+
+function describeFound(token: IToken): string {
+  if (token.tokenType === EOF) return 'the end of the expression';
+  const image = token.image.length > 30 ? `${token.image.slice(0, 30)}…` : token.image;
+  return `\`${image}\``;
+}
+
+const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `expected ${TOKEN_DESCRIPTIONS.get(expected) ?? expected.name} but found ${describeFound(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${describeFound(firstRedundant)} after a complete expression`;
+  },
+  buildNoViableAltMessage({ actual, ruleName }) {
+    return `expected ${RULE_DESCRIPTIONS[ruleName] ?? ruleName} but found ${describeFound(actual[0]!)}`;
+  },
+  buildEarlyExitMessage({ actual, ruleName }) {
+    return `expected ${RULE_DESCRIPTIONS[ruleName] ?? ruleName} but found ${describeFound(actual[0]!)}`;
+  },
+};
+
+const isIdentifierValid = (name: string): boolean => !name.split('.').some((segment) => segment === '');
+
+/** The chevrotain parser. Use {@link parseExpression}; this class is internal. */
+class RulesParser extends EmbeddedActionsParser {
+  private base = 0;
+  private depth = 0;
+  private maxDepth = DEFAULT_MAX_NESTING_DEPTH;
+  private bag = new DiagnosticBag('');
+
+  constructor() {
+    super(allTokens, { recoveryEnabled: true, errorMessageProvider: errorMessages, maxLookahead: 2 });
+    this.performSelfAnalysis();
+  }
+
+  /** Parses `tokens` lexed from a slice starting at absolute offset `base`. */
+  run(tokens: IToken[], base: number, maxDepth: number, bag: DiagnosticBag): Expression {
+    this.base = base;
+    this.depth = 0;
+    this.maxDepth = maxDepth;
+    this.bag = bag;
+    this.input = tokens;
+    return this.filter();
+  }
+
+  // --- spans -------------------------------------------------------------------------------
+
+  private tokenSpan(token: IToken): Span {
+    if (Number.isNaN(token.startOffset) || token.isInsertedInRecovery) {
+      const previous = this.LA(0);
+      const at = Number.isNaN(previous.startOffset) ? this.base : this.base + previous.startOffset + previous.image.length;
+      return { start: at, end: at };
+    }
+    return { start: this.base + token.startOffset, end: this.base + token.startOffset + token.image.length };
+  }
+
+  private join(a: Span, b: Span): Span {
+    return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+  }
+
+  private errorNode(): ErrorNode {
+    return { kind: 'Error', span: this.tokenSpan(this.LA(1)) };
+  }
+
+  /** Counts one level of nesting for the rest of the enclosing rule (restored by `leave`). */
+  private enter(token: IToken): number {
+    const saved = this.depth;
+    this.depth++;
+    if (this.depth > this.maxDepth) throw new NestingLimitExceeded(this.tokenSpan(token));
+    return saved;
+  }
+
+  // --- grammar ------------------------------------------------------------------------------
+
+  /** filter = or_expression EOF */
+  private filter = this.RULE('filter', (): Expression => this.SUBRULE(this.orExpression));
+
+  private logical(operator: LogicalOperator, operands: Expression[]): Expression {
+    if (operands.length === 1) return operands[0]!;
+    return { kind: 'Logical', operator, operands, span: this.join(operands[0]!.span, operands[operands.length - 1]!.span) };
+  }
+
+  /** or_expression = xor_expression { ( "or" | "||" ) xor_expression } */
+  private orExpression = this.RULE(
+    'orExpression',
+    (): Expression => {
+      const operands = [this.SUBRULE(this.xorExpression)];
+      this.MANY(() => {
+        this.CONSUME(OrOperator);
+        operands.push(this.SUBRULE2(this.xorExpression));
+      });
+      return this.ACTION(() => this.logical('or', operands));
+    },
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  /** xor_expression = and_expression { ( "xor" | "^^" ) and_expression } */
+  private xorExpression = this.RULE(
+    'xorExpression',
+    (): Expression => {
+      const operands = [this.SUBRULE(this.andExpression)];
+      this.MANY(() => {
+        this.CONSUME(XorOperator);
+        operands.push(this.SUBRULE2(this.andExpression));
+      });
+      return this.ACTION(() => this.logical('xor', operands));
+    },
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  /** and_expression = unary_expression { ( "and" | "&&" ) unary_expression } */
+  private andExpression = this.RULE(
+    'andExpression',
+    (): Expression => {
+      const operands = [this.SUBRULE(this.unaryExpression)];
+      this.MANY(() => {
+        this.CONSUME(AndOperator);
+        operands.push(this.SUBRULE2(this.unaryExpression));
+      });
+      return this.ACTION(() => this.logical('and', operands));
+    },
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  /** unary_expression = ( "not" | "!" ) unary_expression | primary_expression */
+  private unaryExpression = this.RULE(
+    'unaryExpression',
+    (): Expression =>
+      this.OR([
+        {
+          ALT: () => {
+            const not = this.CONSUME(NotOperator);
+            const saved = this.ACTION(() => this.enter(not));
+            const operand = this.SUBRULE(this.unaryExpression);
+            return this.ACTION(() => {
+              this.depth = saved;
+              return { kind: 'Not' as const, operand, span: this.join(this.tokenSpan(not), operand.span) };
+            });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.primaryExpression) },
+      ]),
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  /** primary_expression = "(" or_expression ")" | quantifier | "true" | comparison */
+  private primaryExpression = this.RULE(
+    'primaryExpression',
+    (): Expression =>
+      this.OR([
+        {
+          ALT: () => {
+            const open = this.CONSUME(LParen);
+            const saved = this.ACTION(() => this.enter(open));
+            const expression = this.SUBRULE(this.orExpression);
+            const close = this.CONSUME(RParen);
+            return this.ACTION(() => {
+              this.depth = saved;
+              return { kind: 'Group' as const, expression, span: this.join(this.tokenSpan(open), this.tokenSpan(close)) };
+            });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.quantifier) },
+        {
+          ALT: () => {
+            const token = this.CONSUME(True);
+            return this.ACTION(() => ({ kind: 'True' as const, span: this.tokenSpan(token) }));
+          },
+        },
+        { ALT: () => this.SUBRULE(this.comparison) },
+      ]),
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  /** quantifier = ( "any" | "all" ) "(" argument ")" */
+  private quantifier = this.RULE(
+    'quantifier',
+    (): Expression => {
+      const keyword = this.CONSUME(Quantifier);
+      const saved = this.ACTION(() => this.enter(keyword));
+      this.CONSUME(LParen);
+      const argument = this.SUBRULE(this.argument);
+      const close = this.CONSUME(RParen);
+      return this.ACTION(() => {
+        this.depth = saved;
+        const expression: Expression =
+          argument.kind === 'String' || argument.kind === 'Bare' || argument.kind === 'Boolean'
+            ? this.literalAsExpression(argument)
+            : argument;
+        return {
+          kind: 'Quantifier' as const,
+          quantifier: keyword.tokenType === Any ? ('any' as const) : ('all' as const),
+          argument: expression,
+          span: this.join(this.tokenSpan(keyword), this.tokenSpan(close)),
+        };
+      });
+    },
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  private literalAsExpression(literal: Literal): Expression {
+    this.bag.error('type-mismatch', 'expected a value of type Array<Bool>, but got a literal', literal.span);
+    return { kind: 'Error', span: literal.span };
+  }
+
+  /** comparison = value [ comparison_operator right_hand_side ] */
+  private comparison = this.RULE(
+    'comparison',
+    (): Expression => {
+      const left = this.SUBRULE(this.value);
+      let operator: IToken | undefined;
+      let right: RightHandSide | undefined;
+      this.OPTION(() => {
+        operator = this.CONSUME(ComparisonOperator);
+        right = this.SUBRULE(this.rightHandSide);
+      });
+      return this.ACTION(() => {
+        if (operator === undefined || right === undefined) return left;
+        return {
+          kind: 'Comparison' as const,
+          left,
+          operator: COMPARISON_OPERATOR_OF_TOKEN.get(operator.tokenType) as ComparisonOperatorName,
+          operatorSpan: this.tokenSpan(operator),
+          right,
+          span: this.join(left.span, right.span),
+        };
+      });
+    },
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  /** value = identifier [ "(" [ argument { "," argument } ] ")" ] { index } */
+  private value = this.RULE('value', (): ValueExpression => {
+    const name = this.CONSUME(Identifier);
+    let value: ValueExpression = this.ACTION(() => {
+      const span = this.tokenSpan(name);
+      if (!isIdentifierValid(name.image)) {
+        this.bag.error('invalid-identifier', `invalid name \`${name.image}\`: expected an identifier character after each \`.\``, span);
+      }
+      return { kind: 'Field' as const, name: name.image, span };
+    });
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      const saved = this.ACTION(() => this.enter(name));
+      const args: Argument[] = [];
+      this.OPTION2(() => {
+        args.push(this.SUBRULE(this.argument));
+        this.MANY(() => {
+          this.CONSUME(Comma);
+          args.push(this.SUBRULE2(this.argument));
+        });
+      });
+      const close = this.CONSUME(RParen);
+      value = this.ACTION(() => {
+        this.depth = saved;
+        const nameSpan = this.tokenSpan(name);
+        return { kind: 'Call' as const, name: name.image, nameSpan, args, span: this.join(nameSpan, this.tokenSpan(close)) };
+      });
+    });
+    this.MANY2(() => {
+      const open = this.CONSUME(LBracket);
+      const index = this.SUBRULE(this.indexSelector);
+      const close = this.CONSUME(RBracket);
+      value = this.ACTION(() => {
+        const openSpan = this.tokenSpan(open);
+        if (openSpan.start > value.span.end) {
+          this.bag.error('unexpected-input', 'no space is allowed before `[`', { start: value.span.end, end: openSpan.end });
+        }
+        return { kind: 'Index' as const, object: value, index, span: this.join(value.span, this.tokenSpan(close)) };
+      });
+    });
+    return value;
+  });
+
+  /** index = bare_literal | quoted_string | "*" */
+  private indexSelector = this.RULE('indexSelector', (): IndexSelector =>
+    this.OR([
+      {
+        ALT: () => {
+          const token = this.CONSUME(BareLiteral);
+          return this.ACTION(() => {
+            const literal = this.bareLiteral(token);
+            return { kind: 'ArrayIndex' as const, literal, span: literal.span };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(StringToken);
+          return this.ACTION(() => {
+            const literal = this.stringLiteral(token);
+            if (literal.form !== 'quoted') {
+              this.bag.error('expected-token', 'a map key must be a quoted string ("…"); raw strings are not accepted here', literal.span);
+            }
+            return { kind: 'MapKey' as const, literal, span: literal.span };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(Star);
+          return this.ACTION(() => ({ kind: 'MapEach' as const, span: this.tokenSpan(token) }));
+        },
+      },
+    ]),
+  );
+
+  /**
+   * argument = literal | comparison | or_expression — decided by the first token, as the
+   * engine does (spec §3.3): a name starts a single comparison; `(`, `not`, `!`, `any(`,
+   * `all(` start a full logical expression.
+   */
+  private argument = this.RULE(
+    'argument',
+    (): Argument =>
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { ALT: () => this.SUBRULE(this.literal) },
+          { ALT: () => this.SUBRULE(this.comparison) },
+          { GATE: () => this.LA(1).tokenType !== Identifier, ALT: () => this.SUBRULE(this.orExpression) },
+        ],
+      }),
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  /** right_hand_side = set | list_reference | literal */
+  private rightHandSide = this.RULE(
+    'rightHandSide',
+    (): RightHandSide =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.setLiteral) },
+        {
+          ALT: () => {
+            const token = this.CONSUME(ListReference);
+            return this.ACTION(() => {
+              const span = this.tokenSpan(token);
+              const name = token.image.slice(1);
+              if (name === '' || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
+                const why = name === '' ? 'a list name is lowercase letters, digits, `_` and `.`' : 'a list name cannot start or end with `.`';
+                this.bag.error('invalid-list-name', `invalid list name \`${token.image}\`: ${why}`, span);
+              }
+              return { kind: 'List' as const, name, span };
+            });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.literal) },
+      ]),
+    { recoveryValueFunc: () => this.errorNode() },
+  );
+
+  /** set = "{" { literal } "}" — items separated by whitespace only */
+  private setLiteral = this.RULE('setLiteral', (): SetLiteral => {
+    const open = this.CONSUME(LCurly);
+    const items: Literal[] = [];
+    this.MANY(() => {
+      items.push(this.SUBRULE(this.literal));
+    });
+    const close = this.CONSUME(RCurly);
+    return this.ACTION(() => ({ kind: 'Set' as const, items, span: this.join(this.tokenSpan(open), this.tokenSpan(close)) }));
+  });
+
+  /** literal = string | raw_string | bare_literal | "true" */
+  private literal = this.RULE('literal', (): Literal =>
+    this.OR([
+      {
+        ALT: () => {
+          const token = this.CONSUME(StringToken);
+          return this.ACTION(() => this.stringLiteral(token));
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(BareLiteral);
+          return this.ACTION(() => this.bareLiteral(token));
+        },
+      },
+      {
+        ALT: () => {
+          const token = this.CONSUME(True);
+          return this.ACTION(() => ({ kind: 'Boolean' as const, span: this.tokenSpan(token) }));
+        },
+      },
+    ]),
+  );
+
+  private stringLiteral(token: IToken): StringLiteral {
+    const start = this.base + token.startOffset;
+    if (token.tokenType === RawString) return decodeRawString(token.image, token.payload as RawStringPayload, start, this.bag);
+    const { terminated } = token.payload as QuotedStringPayload;
+    if (token.tokenType === RegexString) return decodeRegexString(token.image, start, terminated, this.bag);
+    return decodeQuotedString(token.image, start, terminated, this.bag);
+  }
+
+  private bareLiteral(token: IToken): BareLiteralNode {
+    return { kind: 'Bare', text: token.image, span: this.tokenSpan(token) };
+  }
+}
+
+let parser: RulesParser | undefined;
+
+const isUnicodeSpace = (c: string): boolean => /\s/u.test(c);
+
+function reportRecognitionError(error: IRecognitionException, base: number, sourceEnd: number, bag: DiagnosticBag): void {
+  const token = error.token;
+  const span: Span =
+    token.tokenType === EOF || Number.isNaN(token.startOffset)
+      ? { start: sourceEnd, end: sourceEnd }
+      : { start: base + token.startOffset, end: base + token.startOffset + token.image.length };
+  const code = error.name === 'NotAllInputParsedException' ? 'unexpected-input' : 'expected-token';
+  bag.error(code, error.message, span);
+}
+
+/**
+ * Parses an expression into a syntax tree. Never throws: every problem is a diagnostic.
+ * Whitespace around the expression (any Unicode whitespace) is ignored, as in the engine;
+ * spans refer to the text exactly as given.
+ */
+export function parseExpression(source: string, options: ParseOptions = {}): ParseResult {
+  const bag = new DiagnosticBag(source);
+  const maxLength = options.maxExpressionLength ?? DEFAULT_MAX_EXPRESSION_LENGTH;
+  if (source.length > maxLength) {
+    bag.error('expression-too-long', `the expression is ${source.length} characters long; the limit is ${maxLength}`, {
+      start: maxLength,
+      end: source.length,
+    });
+    return { ast: undefined, diagnostics: bag.sorted() };
+  }
+  let start = 0;
+  let end = source.length;
+  while (start < end && isUnicodeSpace(source[start]!)) start++;
+  while (end > start && isUnicodeSpace(source[end - 1]!)) end--;
+  const tokens = tokenize(source.slice(start, end), start, bag);
+  parser ??= new RulesParser();
+  let ast: Expression | undefined;
+  try {
+    ast = parser.run(tokens, start, options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH, bag);
+    for (const error of parser.errors) reportRecognitionError(error, start, end, bag);
+  } catch (error) {
+    if (error instanceof NestingLimitExceeded) {
+      bag.error('nesting-limit-exceeded', `maximum nesting depth exceeded (limit ${options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH})`, error.span);
+    } else if (error instanceof RangeError) {
+      // The configured depth limit was too generous for this runtime's stack.
+      bag.error('nesting-limit-exceeded', 'the expression nests too deeply to be parsed', { start, end });
+    } else {
+      throw error;
+    }
+    ast = undefined;
+  }
+  if (ast === undefined && !bag.hasErrors) {
+    bag.error('expected-token', 'expected a condition', { start, end });
+  }
+  return { ast, diagnostics: bag.sorted() };
+}
+
+/** The parser's grammar, serialised for syntax diagrams and the grammar sync test. */
+export function serializedGrammar(): ReturnType<RulesParser['getSerializedGastProductions']> {
+  parser ??= new RulesParser();
+  return parser.getSerializedGastProductions();
+}

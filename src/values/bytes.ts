@@ -1,0 +1,208 @@
+/**
+ * Runtime `Bytes` values and the byte-exact operations on them.
+ *
+ * A `Bytes` value is either a JS string, meaning Unicode text whose bytes are its UTF-8
+ * encoding (lone surrogates encode as U+FFFD, as `TextEncoder` does), or a `Uint8Array` of
+ * raw bytes. Operations take the fast string path whenever it is provably byte-exact and
+ * fall back to comparing UTF-8 bytes otherwise, so no byte is ever lost through UTF-16.
+ *
+ * @module
+ */
+
+/** A runtime `Bytes` value. */
+export type BytesValue = string | Uint8Array;
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** True for the two accepted runtime forms of `Bytes`. */
+export function isBytesValue(value: unknown): value is BytesValue {
+  return typeof value === 'string' || value instanceof Uint8Array;
+}
+
+/** True if `text` contains only ASCII characters. */
+export function isAscii(text: string): boolean {
+  return ASCII.test(text);
+}
+
+/** The UTF-8 bytes of a value (the array itself for byte values). */
+export function toUtf8(value: BytesValue): Uint8Array {
+  return typeof value === 'string' ? encoder.encode(value) : value;
+}
+
+/** Decodes UTF-8, or returns `undefined` if `bytes` is not valid UTF-8. */
+export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The preferred runtime form for computed bytes: text when valid UTF-8, else the bytes. */
+export function bytesToValue(bytes: Uint8Array): BytesValue {
+  return decodeUtf8Strict(bytes) ?? bytes;
+}
+
+/**
+ * A "binary string": one char per byte (char codes 0–255). ASCII text is returned as is;
+ * regex and wildcard matching work on this form.
+ */
+export function toBinaryString(value: BytesValue): string {
+  if (typeof value === 'string') {
+    if (ASCII.test(value)) return value;
+    value = encoder.encode(value);
+  }
+  let out = '';
+  const CHUNK = 8192;
+  for (let i = 0; i < value.length; i += CHUNK) {
+    out += String.fromCharCode.apply(null, value.subarray(i, i + CHUNK) as unknown as number[]);
+  }
+  return out;
+}
+
+/** Inverse of {@link toBinaryString}: the bytes of a binary string. */
+export function binaryStringToBytes(binary: string): Uint8Array {
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** Length in bytes. */
+export function byteLength(value: BytesValue): number {
+  if (typeof value !== 'string') return value.length;
+  if (ASCII.test(value)) return value.length;
+  return encoder.encode(value).length;
+}
+
+/** Byte-wise equality of two byte arrays. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Unsigned lexicographic comparison of two byte arrays (a proper prefix is smaller). */
+export function compareByteArrays(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/**
+ * Compares two well-formed strings in the order of their UTF-8 bytes, which is code point
+ * order. JS `<` compares UTF-16 code units, which disagrees only when a surrogate meets a
+ * code unit in U+E000–U+FFFF; that case is corrected here.
+ */
+export function compareStringsUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys && x >= 0xd800 && y >= 0xd800) return xs ? 1 : -1;
+      return x < y ? -1 : 1;
+    }
+  }
+  return a.length < b.length ? -1 : 1;
+}
+
+/**
+ * A `Bytes` literal, pre-shaped at compile time for every way it is compared: its bytes,
+ * its text when it is valid UTF-8, and whether it is pure ASCII.
+ */
+export class BytesLiteral {
+  /** The literal's text when its bytes are valid UTF-8. */
+  readonly text: string | undefined;
+  /** True when every byte is below 0x80 (then string comparisons are byte-exact). */
+  readonly ascii: boolean;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.text = decodeUtf8Strict(bytes);
+    this.ascii = bytes.every((b) => b < 0x80);
+  }
+
+  /** The runtime value this literal denotes (text if valid UTF-8, else bytes). */
+  get value(): BytesValue {
+    return this.text ?? this.bytes;
+  }
+
+  /** Byte-exact equality with a runtime value. */
+  equals(value: BytesValue): boolean {
+    if (typeof value === 'string') {
+      if (this.text === undefined) return false; // text is always valid UTF-8
+      if (value === this.text) return true;
+      return !this.ascii && !value.isWellFormed() && value.toWellFormed() === this.text;
+    }
+    return bytesEqual(value, this.bytes);
+  }
+
+  /** Sign of `value` compared with this literal, in unsigned byte order. */
+  compare(value: BytesValue): number {
+    if (typeof value === 'string' && this.text !== undefined && value.isWellFormed()) {
+      return compareStringsUtf8(value, this.text);
+    }
+    return compareByteArrays(toUtf8(value), this.bytes);
+  }
+
+  /** True if the literal occurs in `value` as a byte substring. */
+  containedIn(value: BytesValue): boolean {
+    if (this.bytes.length === 0) return true;
+    // A complete UTF-8 sequence can only match at character boundaries, so for valid UTF-8
+    // needles the substring test on text is byte-exact.
+    if (typeof value === 'string' && this.text !== undefined && (this.ascii || value.isWellFormed())) {
+      return value.includes(this.text);
+    }
+    return indexOfBytes(toUtf8(value), this.bytes) >= 0;
+  }
+}
+
+/** Position of `needle` in `haystack`, or -1. */
+export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
+  if (needle.length === 0) return from <= haystack.length ? from : -1;
+  const first = needle[0]!;
+  const last = haystack.length - needle.length;
+  outer: for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Concatenates byte values, keeping text as text when that is exact. */
+export function concatBytes(parts: BytesValue[]): BytesValue {
+  if (parts.every((p) => typeof p === 'string' && p.isWellFormed())) return (parts as string[]).join('');
+  const arrays = parts.map(toUtf8);
+  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of arrays) {
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return bytesToValue(out);
+}
+
+/** Maps ASCII letters with `fold`, leaving every other byte unchanged. */
+function mapAscii(value: BytesValue, pattern: RegExp, fold: (s: string) => string, delta: number, lo: number, hi: number): BytesValue {
+  if (typeof value === 'string') return value.replace(pattern, fold);
+  const out = new Uint8Array(value);
+  for (let i = 0; i < out.length; i++) if (out[i]! >= lo && out[i]! <= hi) out[i] = out[i]! + delta;
+  return out;
+}
+
+/** ASCII-only lowercase (`A–Z` → `a–z`); other bytes, including UTF-8 sequences, unchanged. */
+export function asciiLower(value: BytesValue): BytesValue {
+  return mapAscii(value, /[A-Z]+/g, (s) => s.toLowerCase(), 32, 65, 90);
+}
+
+/** ASCII-only uppercase (`a–z` → `A–Z`). */
+export function asciiUpper(value: BytesValue): BytesValue {
+  return mapAscii(value, /[a-z]+/g, (s) => s.toUpperCase(), -32, 97, 122);
+}
