@@ -173,6 +173,14 @@ class RulesParser extends EmbeddedActionsParser {
     return { kind: 'Error', span: this.tokenSpan(this.LA(1)) };
   }
 
+  /**
+   * After recovery a sub-rule may have produced nothing; stand in an error node (the
+   * problem has been reported already).
+   */
+  private present<T>(node: T | undefined): T | ErrorNode {
+    return node ?? this.errorNode();
+  }
+
   /** Counts one level of nesting for the rest of the enclosing rule (restored by `leave`). */
   private enter(token: IToken): number {
     const saved = this.depth;
@@ -186,7 +194,8 @@ class RulesParser extends EmbeddedActionsParser {
   /** filter = or_expression EOF */
   private filter = this.RULE('filter', (): Expression => this.SUBRULE(this.orExpression));
 
-  private logical(operator: LogicalOperator, operands: Expression[]): Expression {
+  private logical(operator: LogicalOperator, parsed: (Expression | undefined)[]): Expression {
+    const operands = parsed.map((o) => this.present(o));
     if (operands.length === 1) return operands[0]!;
     return { kind: 'Logical', operator, operands, span: this.join(operands[0]!.span, operands[operands.length - 1]!.span) };
   }
@@ -242,9 +251,10 @@ class RulesParser extends EmbeddedActionsParser {
           ALT: () => {
             const not = this.CONSUME(NotOperator);
             const saved = this.ACTION(() => this.enter(not));
-            const operand = this.SUBRULE(this.unaryExpression);
+            const parsed = this.SUBRULE(this.unaryExpression);
             return this.ACTION(() => {
               this.depth = saved;
+              const operand = this.present(parsed);
               return { kind: 'Not' as const, operand, span: this.join(this.tokenSpan(not), operand.span) };
             });
           },
@@ -263,10 +273,11 @@ class RulesParser extends EmbeddedActionsParser {
           ALT: () => {
             const open = this.CONSUME(LParen);
             const saved = this.ACTION(() => this.enter(open));
-            const expression = this.SUBRULE(this.orExpression);
+            const parsed = this.SUBRULE(this.orExpression);
             const close = this.CONSUME(RParen);
             return this.ACTION(() => {
               this.depth = saved;
+              const expression = this.present(parsed);
               return { kind: 'Group' as const, expression, span: this.join(this.tokenSpan(open), this.tokenSpan(close)) };
             });
           },
@@ -290,10 +301,11 @@ class RulesParser extends EmbeddedActionsParser {
       const keyword = this.CONSUME(Quantifier);
       const saved = this.ACTION(() => this.enter(keyword));
       this.CONSUME(LParen);
-      const argument = this.SUBRULE(this.argument);
+      const parsed = this.SUBRULE(this.argument);
       const close = this.CONSUME(RParen);
       return this.ACTION(() => {
         this.depth = saved;
+        const argument = this.present(parsed);
         const expression: Expression =
           argument.kind === 'String' || argument.kind === 'Bare' || argument.kind === 'Boolean'
             ? this.literalAsExpression(argument)
@@ -326,7 +338,9 @@ class RulesParser extends EmbeddedActionsParser {
         right = this.SUBRULE(this.rightHandSide);
       });
       return this.ACTION(() => {
-        if (operator === undefined || right === undefined) return left;
+        if (left === undefined || left.kind === 'Error') return this.present<Expression>(undefined);
+        if (operator === undefined) return left;
+        if (right === undefined) right = this.errorNode();
         return {
           kind: 'Comparison' as const,
           left,
@@ -341,9 +355,9 @@ class RulesParser extends EmbeddedActionsParser {
   );
 
   /** value = identifier [ "(" [ argument { "," argument } ] ")" ] { index } */
-  private value = this.RULE('value', (): ValueExpression => {
+  private value = this.RULE('value', (): ValueExpression | ErrorNode => {
     const name = this.CONSUME(Identifier);
-    let value: ValueExpression = this.ACTION(() => {
+    let value: ValueExpression | ErrorNode = this.ACTION(() => {
       const span = this.tokenSpan(name);
       if (!isIdentifierValid(name.image)) {
         this.bag.error('invalid-identifier', `invalid name \`${name.image}\`: expected an identifier character after each \`.\``, span);
@@ -365,7 +379,8 @@ class RulesParser extends EmbeddedActionsParser {
       value = this.ACTION(() => {
         this.depth = saved;
         const nameSpan = this.tokenSpan(name);
-        return { kind: 'Call' as const, name: name.image, nameSpan, args, span: this.join(nameSpan, this.tokenSpan(close)) };
+        const present = args.map((a) => this.present(a));
+        return { kind: 'Call' as const, name: name.image, nameSpan, args: present, span: this.join(nameSpan, this.tokenSpan(close)) };
       });
     });
     this.MANY2(() => {
@@ -373,15 +388,17 @@ class RulesParser extends EmbeddedActionsParser {
       const index = this.SUBRULE(this.indexSelector);
       const close = this.CONSUME(RBracket);
       value = this.ACTION(() => {
+        const object = value;
+        if (object.kind === 'Error' || index === undefined) return object;
         const openSpan = this.tokenSpan(open);
-        if (openSpan.start > value.span.end) {
-          this.bag.error('unexpected-input', 'no space is allowed before `[`', { start: value.span.end, end: openSpan.end });
+        if (openSpan.start > object.span.end) {
+          this.bag.error('unexpected-input', 'no space is allowed before `[`', { start: object.span.end, end: openSpan.end });
         }
-        return { kind: 'Index' as const, object: value, index, span: this.join(value.span, this.tokenSpan(close)) };
+        return { kind: 'Index' as const, object, index, span: this.join(object.span, this.tokenSpan(close)) };
       });
     });
     return value;
-  });
+  }, { recoveryValueFunc: () => this.errorNode() });
 
   /** index = bare_literal | quoted_string | "*" */
   private indexSelector = this.RULE('indexSelector', (): IndexSelector =>
@@ -468,7 +485,7 @@ class RulesParser extends EmbeddedActionsParser {
       items.push(this.SUBRULE(this.literal));
     });
     const close = this.CONSUME(RCurly);
-    return this.ACTION(() => ({ kind: 'Set' as const, items, span: this.join(this.tokenSpan(open), this.tokenSpan(close)) }));
+    return this.ACTION(() => ({ kind: 'Set' as const, items: items.filter((i) => i !== undefined), span: this.join(this.tokenSpan(open), this.tokenSpan(close)) }));
   });
 
   /** literal = string | raw_string | bare_literal | "true" */
