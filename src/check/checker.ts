@@ -99,7 +99,7 @@ class Checker {
         return { kind: 'logical', operator: node.operator, operands: checked, array, span: node.span };
       }
       case 'Quantifier': {
-        const argument = this.condition(node.argument);
+        const argument = this.quantifierArgument(node.argument);
         if (argument === undefined) return undefined;
         if (!argument.array) {
           this.bag.error(
@@ -123,6 +123,19 @@ class Checker {
       case 'Error':
         return undefined;
     }
+  }
+
+  /** The argument of any()/all(): a bare value there must itself be an Array<Bool>. */
+  private quantifierArgument(node: Expression): CheckedCondition | undefined {
+    if (node.kind !== 'Field' && node.kind !== 'Call' && node.kind !== 'Index') return this.condition(node);
+    const value = this.value(node);
+    if (value === undefined) return undefined;
+    if (value.type !== BOOL && value.type !== ARRAY_OF_BOOL) {
+      const shown = value.mapped ? `${formatType(value.type)} (each element of [*])` : formatType(value.type);
+      this.bag.error('type-mismatch', `expected value of type Array<Bool>, but got ${shown}: compare the elements, e.g. any(x[*] eq "a")`, node.span);
+      return undefined;
+    }
+    return this.valueAsCondition(value, node.span);
   }
 
   private valueAsCondition(value: CheckedValue, span: Span): CheckedCondition | undefined {
@@ -181,7 +194,7 @@ class Checker {
         const set = this.setItems(type, right.items);
         return set && { operator: 'in', set };
       }
-      if (right.kind === 'List') return this.listTest(type, right.name, right.span, unsupported);
+      if (right.kind === 'List') return this.listTest(type, right.name, right.span);
       this.bag.error('expected-token', 'expected a set `{…}` or a `$list` after `in`', right.span);
       return undefined;
     }
@@ -238,7 +251,7 @@ class Checker {
     }
   }
 
-  private listTest(type: Type, name: string, span: Span, unsupported: (why?: string) => undefined): ComparisonTest | undefined {
+  private listTest(type: Type, name: string, span: Span): ComparisonTest | undefined {
     const list = this.env.list(name);
     if (list === undefined) {
       if (!this.env.hasListRegistry) {
@@ -249,7 +262,8 @@ class Checker {
       return undefined;
     }
     if (list.type !== type) {
-      return unsupported(`list \`$${name}\` holds ${formatType(list.type)} items; it cannot be matched against a value of type ${formatType(type)}`);
+      this.bag.error('unknown-list', `list \`$${name}\` holds ${formatType(list.type)} items; it cannot be matched against a value of type ${formatType(type)}`, span);
+      return undefined;
     }
     return { operator: 'in-list', list };
   }
@@ -488,7 +502,7 @@ class Checker {
         return undefined;
       }
       const type = literalTypeFor(param, arg, previous);
-      if (type === undefined) {
+      if (type === undefined || (arg.kind === 'String' && type !== BYTES)) {
         this.bag.error('invalid-argument-type', `invalid type of ${position}: expected ${describeParameterType(param.type)}`, arg.span);
         return undefined;
       }
