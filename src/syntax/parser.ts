@@ -82,6 +82,18 @@ export const DEFAULT_MAX_NESTING_DEPTH = 128;
 /** Default for {@link ParseOptions.maxExpressionLength}. */
 export const DEFAULT_MAX_EXPRESSION_LENGTH = 4096;
 
+/**
+ * A construct being parsed. Rules keep their partial results here so that, when the input
+ * ends in the middle of a construct, the tree parsed so far survives as a partial tree (and
+ * the checker can still report its errors).
+ */
+type Frame =
+  | { kind: 'logical'; operator: LogicalOperator; operands: (Expression | undefined)[] }
+  | { kind: 'not' | 'group' | 'quantifier'; token: IToken }
+  | { kind: 'comparison'; left?: ValueExpression | ErrorNode; operator?: IToken }
+  | { kind: 'value'; value: ValueExpression | ErrorNode }
+  | { kind: 'call'; name: IToken; args: (Argument | undefined)[] };
+
 class NestingLimitExceeded extends Error {
   constructor(readonly span: Span) {
     super('nesting limit exceeded');
@@ -138,6 +150,7 @@ class RulesParser extends EmbeddedActionsParser {
   private depth = 0;
   private maxDepth = DEFAULT_MAX_NESTING_DEPTH;
   private bag = new DiagnosticBag('');
+  private frames: Frame[] = [];
 
   constructor() {
     super(allTokens, { recoveryEnabled: true, errorMessageProvider: errorMessages, maxLookahead: 2 });
@@ -150,6 +163,7 @@ class RulesParser extends EmbeddedActionsParser {
     this.depth = 0;
     this.maxDepth = maxDepth;
     this.bag = bag;
+    this.frames = [];
     this.input = tokens;
     return this.filter();
   }
@@ -181,6 +195,79 @@ class RulesParser extends EmbeddedActionsParser {
     return node ?? this.errorNode();
   }
 
+  private open<F extends Frame>(frame: F): F {
+    this.frames.push(frame);
+    return frame;
+  }
+
+  /** Closes `frame`, dropping frames left above it by sub-rules that failed and recovered. */
+  private close(frame: Frame): void {
+    const at = this.frames.lastIndexOf(frame);
+    if (at >= 0) this.frames.length = at;
+  }
+
+  private asExpression(node: Argument | undefined): Expression {
+    if (node === undefined) return this.errorNode();
+    return node.kind === 'String' || node.kind === 'Bare' || node.kind === 'Boolean' ? { kind: 'Error', span: node.span } : node;
+  }
+
+  /** Builds the partial tree from the open frames (innermost last) after the input ran out. */
+  private partialTree(): Expression {
+    let child: Argument | undefined;
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const frame = this.frames[i]!;
+      switch (frame.kind) {
+        case 'logical':
+          child = this.logical(frame.operator, [...frame.operands, this.asExpression(child)]);
+          break;
+        case 'not': {
+          const operand = this.asExpression(child);
+          child = { kind: 'Not', operand, span: this.join(this.tokenSpan(frame.token), operand.span) };
+          break;
+        }
+        case 'group': {
+          const expression = this.asExpression(child);
+          child = { kind: 'Group', expression, span: this.join(this.tokenSpan(frame.token), expression.span) };
+          break;
+        }
+        case 'quantifier': {
+          const argument = this.asExpression(child);
+          const quantifier = frame.token.tokenType === Any ? ('any' as const) : ('all' as const);
+          child = { kind: 'Quantifier', quantifier, argument, span: this.join(this.tokenSpan(frame.token), argument.span) };
+          break;
+        }
+        case 'comparison': {
+          const left = frame.left ?? (child as ValueExpression | undefined);
+          if (left === undefined || left.kind === 'Error' || frame.operator === undefined) {
+            child = left;
+            break;
+          }
+          const right = this.errorNode();
+          child = {
+            kind: 'Comparison',
+            left,
+            operator: COMPARISON_OPERATOR_OF_TOKEN.get(frame.operator.tokenType) as ComparisonOperatorName,
+            operatorSpan: this.tokenSpan(frame.operator),
+            right,
+            span: this.join(left.span, right.span),
+          };
+          break;
+        }
+        case 'call': {
+          const args = [...frame.args.map((a) => this.present(a)), this.present(child)];
+          const nameSpan = this.tokenSpan(frame.name);
+          child = { kind: 'Call', name: frame.name.image, nameSpan, args, span: this.join(nameSpan, args[args.length - 1]!.span) };
+          break;
+        }
+        case 'value':
+          child = child ?? frame.value;
+          break;
+      }
+    }
+    this.frames = [];
+    return this.asExpression(child);
+  }
+
   /** Counts one level of nesting for the rest of the enclosing rule (restored by `leave`). */
   private enter(token: IToken): number {
     const saved = this.depth;
@@ -192,7 +279,9 @@ class RulesParser extends EmbeddedActionsParser {
   // --- grammar ------------------------------------------------------------------------------
 
   /** filter = or_expression EOF */
-  private filter = this.RULE('filter', (): Expression => this.SUBRULE(this.orExpression));
+  private filter = this.RULE('filter', (): Expression => this.SUBRULE(this.orExpression), {
+    recoveryValueFunc: () => this.partialTree(),
+  });
 
   private logical(operator: LogicalOperator, parsed: (Expression | undefined)[]): Expression {
     const operands = parsed.map((o) => this.present(o));
@@ -204,12 +293,18 @@ class RulesParser extends EmbeddedActionsParser {
   private orExpression = this.RULE(
     'orExpression',
     (): Expression => {
-      const operands = [this.SUBRULE(this.xorExpression)];
+      const frame = this.ACTION(() => this.open<Frame & { kind: 'logical' }>({ kind: 'logical', operator: 'or', operands: [] }));
+      const first = this.SUBRULE(this.xorExpression);
+      this.ACTION(() => frame.operands.push(first));
       this.MANY(() => {
         this.CONSUME(OrOperator);
-        operands.push(this.SUBRULE2(this.xorExpression));
+        const next = this.SUBRULE2(this.xorExpression);
+        this.ACTION(() => frame.operands.push(next));
       });
-      return this.ACTION(() => this.logical('or', operands));
+      return this.ACTION(() => {
+        this.close(frame);
+        return this.logical('or', frame.operands);
+      });
     },
     { recoveryValueFunc: () => this.errorNode() },
   );
@@ -218,12 +313,18 @@ class RulesParser extends EmbeddedActionsParser {
   private xorExpression = this.RULE(
     'xorExpression',
     (): Expression => {
-      const operands = [this.SUBRULE(this.andExpression)];
+      const frame = this.ACTION(() => this.open<Frame & { kind: 'logical' }>({ kind: 'logical', operator: 'xor', operands: [] }));
+      const first = this.SUBRULE(this.andExpression);
+      this.ACTION(() => frame.operands.push(first));
       this.MANY(() => {
         this.CONSUME(XorOperator);
-        operands.push(this.SUBRULE2(this.andExpression));
+        const next = this.SUBRULE2(this.andExpression);
+        this.ACTION(() => frame.operands.push(next));
       });
-      return this.ACTION(() => this.logical('xor', operands));
+      return this.ACTION(() => {
+        this.close(frame);
+        return this.logical('xor', frame.operands);
+      });
     },
     { recoveryValueFunc: () => this.errorNode() },
   );
@@ -232,12 +333,18 @@ class RulesParser extends EmbeddedActionsParser {
   private andExpression = this.RULE(
     'andExpression',
     (): Expression => {
-      const operands = [this.SUBRULE(this.unaryExpression)];
+      const frame = this.ACTION(() => this.open<Frame & { kind: 'logical' }>({ kind: 'logical', operator: 'and', operands: [] }));
+      const first = this.SUBRULE(this.unaryExpression);
+      this.ACTION(() => frame.operands.push(first));
       this.MANY(() => {
         this.CONSUME(AndOperator);
-        operands.push(this.SUBRULE2(this.unaryExpression));
+        const next = this.SUBRULE2(this.unaryExpression);
+        this.ACTION(() => frame.operands.push(next));
       });
-      return this.ACTION(() => this.logical('and', operands));
+      return this.ACTION(() => {
+        this.close(frame);
+        return this.logical('and', frame.operands);
+      });
     },
     { recoveryValueFunc: () => this.errorNode() },
   );
@@ -251,8 +358,10 @@ class RulesParser extends EmbeddedActionsParser {
           ALT: () => {
             const not = this.CONSUME(NotOperator);
             const saved = this.ACTION(() => this.enter(not));
+            const frame = this.ACTION(() => this.open({ kind: 'not', token: not }));
             const parsed = this.SUBRULE(this.unaryExpression);
             return this.ACTION(() => {
+              this.close(frame);
               this.depth = saved;
               const operand = this.present(parsed);
               return { kind: 'Not' as const, operand, span: this.join(this.tokenSpan(not), operand.span) };
@@ -273,9 +382,11 @@ class RulesParser extends EmbeddedActionsParser {
           ALT: () => {
             const open = this.CONSUME(LParen);
             const saved = this.ACTION(() => this.enter(open));
+            const frame = this.ACTION(() => this.open({ kind: 'group', token: open }));
             const parsed = this.SUBRULE(this.orExpression);
             const close = this.CONSUME(RParen);
             return this.ACTION(() => {
+              this.close(frame);
               this.depth = saved;
               const expression = this.present(parsed);
               return { kind: 'Group' as const, expression, span: this.join(this.tokenSpan(open), this.tokenSpan(close)) };
@@ -300,10 +411,12 @@ class RulesParser extends EmbeddedActionsParser {
     (): Expression => {
       const keyword = this.CONSUME(Quantifier);
       const saved = this.ACTION(() => this.enter(keyword));
+      const frame = this.ACTION(() => this.open({ kind: 'quantifier', token: keyword }));
       this.CONSUME(LParen);
       const parsed = this.SUBRULE(this.argument);
       const close = this.CONSUME(RParen);
       return this.ACTION(() => {
+        this.close(frame);
         this.depth = saved;
         const argument = this.present(parsed);
         const expression: Expression =
@@ -330,14 +443,18 @@ class RulesParser extends EmbeddedActionsParser {
   private comparison = this.RULE(
     'comparison',
     (): Expression => {
+      const frame = this.ACTION(() => this.open<Frame & { kind: 'comparison' }>({ kind: 'comparison' }));
       const left = this.SUBRULE(this.value);
+      this.ACTION(() => (frame.left = left));
       let operator: IToken | undefined;
       let right: RightHandSide | undefined;
       this.OPTION(() => {
         operator = this.CONSUME(ComparisonOperator);
+        this.ACTION(() => (frame.operator = operator));
         right = this.SUBRULE(this.rightHandSide);
       });
       return this.ACTION(() => {
+        this.close(frame);
         if (left === undefined || left.kind === 'Error') return this.present<Expression>(undefined);
         if (operator === undefined) return left;
         if (right === undefined) right = this.errorNode();
@@ -364,19 +481,26 @@ class RulesParser extends EmbeddedActionsParser {
       }
       return { kind: 'Field' as const, name: name.image, span };
     });
+    const frame = this.ACTION(() => this.open({ kind: 'value', value }));
     this.OPTION(() => {
       this.CONSUME(LParen);
       const saved = this.ACTION(() => this.enter(name));
+      const call = this.ACTION(() => this.open<Frame & { kind: 'call' }>({ kind: 'call', name, args: [] }));
       const args: Argument[] = [];
       this.OPTION2(() => {
-        args.push(this.SUBRULE(this.argument));
+        const first = this.SUBRULE(this.argument);
+        this.ACTION(() => call.args.push(first));
+        args.push(first);
         this.MANY(() => {
           this.CONSUME(Comma);
-          args.push(this.SUBRULE2(this.argument));
+          const next = this.SUBRULE2(this.argument);
+          this.ACTION(() => call.args.push(next));
+          args.push(next);
         });
       });
       const close = this.CONSUME(RParen);
       value = this.ACTION(() => {
+        this.close(call);
         this.depth = saved;
         const nameSpan = this.tokenSpan(name);
         const present = args.map((a) => this.present(a));
@@ -396,7 +520,9 @@ class RulesParser extends EmbeddedActionsParser {
         }
         return { kind: 'Index' as const, object, index, span: this.join(object.span, this.tokenSpan(close)) };
       });
+      this.ACTION(() => (frame.value = value));
     });
+    this.ACTION(() => this.close(frame));
     return value;
   }, { recoveryValueFunc: () => this.errorNode() });
 
