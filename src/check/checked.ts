@@ -19,6 +19,8 @@ export interface FieldInfo {
   readonly type: Type;
   /** Index of the field in execution-context slot arrays. */
   readonly slot: number;
+  /** Set when the field is deprecated: what to use instead (or why). */
+  readonly deprecated?: string;
 }
 
 /** A list as registered in a scheme (`in $name`). */
@@ -72,7 +74,7 @@ export type SetItems =
  */
 export type CheckedValue =
   | { kind: 'field'; field: FieldInfo; type: Type; mapped: false; span: Span }
-  | { kind: 'call'; fn: BuiltinFunction; args: CheckedValue[]; type: Type; mapped: false; span: Span }
+  | { kind: 'call'; fn: BuiltinFunction; args: CheckedValue[]; implicit: FieldInfo[]; type: Type; mapped: false; span: Span }
   | { kind: 'index'; object: CheckedValue; key: number | string; type: Type; mapped: boolean; span: Span }
   | { kind: 'each'; object: CheckedValue; type: Type; mapped: true; span: Span }
   | { kind: 'literal'; value: unknown; type: Type; mapped: false; span: Span }

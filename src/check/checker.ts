@@ -47,6 +47,8 @@ export interface CheckOptions {
   regexSizeLimit?: number;
   /** Accept `lt`/`le`/`gt`/`ge` on `Ip` (engine behaviour; default true). */
   allowIpOrdering?: boolean;
+  /** The Cloudflare phase the expression is for; functions not allowed there are errors. */
+  phase?: string;
 }
 
 const ORDERING = new Set(['lt', 'le', 'gt', 'ge']);
@@ -399,7 +401,10 @@ class Checker {
 
   private field(name: string, span: Span): CheckedValue | undefined {
     const field = this.env.field(name);
-    if (field !== undefined) return { kind: 'field', field, type: field.type, mapped: false, span };
+    if (field !== undefined) {
+      if (field.deprecated !== undefined) this.bag.warning('deprecated-field', `\`${name}\` is deprecated: ${field.deprecated}`, span);
+      return { kind: 'field', field, type: field.type, mapped: false, span };
+    }
     if (this.env.function(name) !== undefined) {
       this.bag.error('unknown-field', `unknown field \`${name}\`: \`${name}\` is a function; call it as ${name}(…)`, span);
       return undefined;
@@ -463,6 +468,21 @@ class Checker {
       for (const arg of node.args) if (!isLiteral(arg)) this.argumentValue(arg);
       return undefined;
     }
+    const phase = this.env.options.phase;
+    if (phase !== undefined && fn.phases !== undefined && !fn.phases.includes(phase)) {
+      this.bag.error(
+        'function-not-allowed-in-phase',
+        `${fn.name}() is not allowed in phase ${phase}; it is available in: ${fn.phases.join(', ')}`,
+        node.nameSpan,
+      );
+    }
+    const implicit: FieldInfo[] = [];
+    for (const name of fn.implicitFields ?? []) {
+      const field = this.env.field(name);
+      if (field === undefined) {
+        this.bag.error('unknown-field', `${fn.name}() reads the field \`${name}\`, which this scheme does not define`, node.nameSpan);
+      } else implicit.push(field);
+    }
     const params = [...fn.params, ...(fn.optional ?? [])];
     const min = fn.params.length;
     const max = fn.variadic ? Infinity : params.length;
@@ -487,11 +507,11 @@ class Checker {
       args.push(checked);
       types.push(checked.type);
     });
-    if (!ok) return undefined;
+    if (!ok || implicit.length !== (fn.implicitFields?.length ?? 0)) return undefined;
     const mapsFirst = args[0]?.mapped ?? false;
     const returns = typeof fn.returns === 'function' ? fn.returns(types) : fn.returns;
     const type = mapsFirst ? arrayOf(returns) : returns;
-    return { kind: 'call', fn, args, type, mapped: false, span: node.span };
+    return { kind: 'call', fn, args, implicit, type, mapped: false, span: node.span };
   }
 
   private argument(fn: BuiltinFunction, param: ParameterSpec, arg: Argument, index: number, previous: Type[]): CheckedValue | undefined {

@@ -292,9 +292,10 @@ class Compiler {
     const fn = node.fn;
     const propagate = fn.missing !== 'receive';
     const first = node.args[0];
+    const implicit = node.implicit.map((field): ValueFn => (s) => s[field.slot]);
     if (first?.mapped) {
       const elements = this.elements(first);
-      const rest = node.args.slice(1).map((a) => this.value(a));
+      const rest = [...node.args.slice(1).map((a) => this.value(a)), ...implicit];
       return (s) => {
         const others = rest.map((r) => r(s));
         const out: unknown[] = [];
@@ -306,7 +307,7 @@ class Compiler {
         return out;
       };
     }
-    const args = node.args.map((a) => this.value(a));
+    const args = [...node.args.map((a) => this.value(a)), ...implicit];
     if (args.length === 1) {
       const [only] = args as [ValueFn];
       return propagate

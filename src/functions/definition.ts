@@ -54,6 +54,16 @@ export interface BuiltinFunction {
    * `receive`: the function is called with `undefined` for missing arguments.
    */
   readonly missing?: 'propagate' | 'receive';
+  /**
+   * Fields the function reads besides its arguments (e.g. raw packet headers); their values
+   * are appended to `args`. The scheme must define them.
+   */
+  readonly implicitFields?: readonly string[];
+  /**
+   * Cloudflare phases (e.g. `http_request_firewall_custom`) where the function may be used;
+   * absent = everywhere. Checked when the `phase` option is set.
+   */
+  readonly phases?: readonly string[];
   /** Computes the result; `undefined` means no value (missing). */
   readonly call: (args: unknown[]) => unknown;
 }
@@ -80,6 +90,8 @@ export interface FunctionDefinition {
   returns: TypeName;
   /** Optional description, shown by editor tooling. */
   description?: string;
+  /** Phases where the function may be used (see the `phase` option); default: all. */
+  phases?: string[];
   /** `undefined` as a result means "no value" (missing). */
   call(...args: unknown[]): unknown;
 }

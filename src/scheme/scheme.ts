@@ -36,12 +36,19 @@ export interface SchemeOptions {
   regexSizeLimit?: number;
   /** Accept `lt`/`le`/`gt`/`ge` on `Ip` values (engine: yes; Cloudflare documents no). Default true. */
   allowIpOrdering?: boolean;
+  /**
+   * The Cloudflare phase expressions are written for, e.g. `http_request_firewall_custom`;
+   * functions not offered there become `function-not-allowed-in-phase` errors. Default: none.
+   */
+  phase?: string;
 }
 
 /** A field with metadata (the short form is just the type name). */
 export interface FieldDefinition {
   type: TypeName;
   description?: string;
+  /** Marks the field deprecated; the text (e.g. "use ip.src.asnum") is shown in the warning. */
+  deprecated?: string | boolean;
 }
 
 /** A list usable with `in $name`. */
@@ -132,7 +139,9 @@ export class Scheme implements CheckEnvironment {
         if (!NAME.test(name)) throw new TypeError(`field \`${name}\`: invalid name (dotted segments of letters, digits and _)`);
         const type = requireType(typeName, `field \`${name}\``);
         const description = typeof spec === 'object' ? spec.description : undefined;
-        this.fieldMap.set(name, { name, type, slot: this.fieldMap.size, convert: converterFor(type), description });
+        const flag = typeof spec === 'object' ? spec.deprecated : undefined;
+        const deprecated = flag === true ? 'this field may be removed' : typeof flag === 'string' ? flag : undefined;
+        this.fieldMap.set(name, { name, type, slot: this.fieldMap.size, convert: converterFor(type), description, deprecated });
       } catch (error) {
         problems.push((error as Error).message);
       }
@@ -265,6 +274,7 @@ function collectFields(root: CheckedCondition): Set<FieldInfo> {
         break;
       case 'call':
         node.args.forEach(visitValue);
+        node.implicit.forEach((field) => fields.add(field));
         break;
       case 'index':
       case 'each':
@@ -322,6 +332,7 @@ function userFunction(name: string, definition: FunctionDefinition): BuiltinFunc
     optional,
     variadic: definition.variadic ?? false,
     returns,
+    phases: definition.phases,
     call: (args) => fromPublic(call(...args.map((a, i) => toPublic[Math.min(i, toPublic.length - 1)]!(a)))),
   };
 }
