@@ -11,7 +11,9 @@
  * @module
  */
 export { Scheme, Filter } from './scheme/scheme.js';
-export type { SchemeDefinition, SchemeOptions, FieldDefinition, ListDefinition, SchemeField } from './scheme/scheme.js';
+export type { SchemeDefinition, SchemeOptions, FieldDefinition, ListDefinition, SchemeField, SchemeFunction } from './scheme/scheme.js';
+export { cloudflareScheme, CLOUDFLARE_FIELDS, MANAGED_IP_LISTS, WAF_CUSTOM_RULES_PHASE } from './cloudflare/scheme.js';
+export type { CloudflareSchemeConfig, CatalogueField } from './cloudflare/scheme.js';
 export { ExecutionContext } from './compile/context.js';
 export type { FieldValues } from './compile/context.js';
 export { WirefilterError } from './errors.js';

@@ -48,7 +48,7 @@ describe('Scheme construction', () => {
   it('lists its fields with their types', () => {
     const scheme = new Scheme({ fields: { a: 'Bytes', b: { type: 'Map<Int>', description: 'bee' } } });
     expect(scheme.fields()).toEqual([
-      { name: 'a', type: 'Bytes', description: undefined },
+      { name: 'a', type: 'Bytes' },
       { name: 'b', type: 'Map<Int>', description: 'bee' },
     ]);
   });

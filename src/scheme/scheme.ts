@@ -11,7 +11,7 @@ import { compileCondition, type ConditionFn } from '../compile/compiler.js';
 import { ExecutionContext, readFieldValue, type FieldValues } from '../compile/context.js';
 import { converterFor, publicConverterFor, type ValueConverter } from '../compile/runtime-values.js';
 import { WirefilterError } from '../errors.js';
-import { requireType, type ArgumentKind, type BuiltinFunction, type FunctionDefinition, type ParameterSpec } from '../functions/definition.js';
+import { describeParameterType, requireType, type ArgumentKind, type BuiltinFunction, type FunctionDefinition, type ParameterSpec } from '../functions/definition.js';
 import { STANDARD_FUNCTIONS } from '../functions/standard-library.js';
 import { parseExpression, type ParseResult } from '../syntax/parser.js';
 import type { Expression } from '../syntax/ast.js';
@@ -49,6 +49,12 @@ export interface FieldDefinition {
   description?: string;
   /** Marks the field deprecated; the text (e.g. "use ip.src.asnum") is shown in the warning. */
   deprecated?: string | boolean;
+  /** Grouping for tools, e.g. `request.headers`. */
+  category?: string;
+  /** Longer remarks shown by editor hover. */
+  notes?: string;
+  /** Plan or add-on needed, e.g. `Enterprise`. */
+  plan?: string;
 }
 
 /** A list usable with `in $name`. */
@@ -74,11 +80,29 @@ export interface SchemeField {
   readonly name: string;
   readonly type: string;
   readonly description?: string;
+  readonly category?: string;
+  readonly notes?: string;
+  readonly plan?: string;
+  /** Present when deprecated: the replacement or the reason. */
+  readonly deprecated?: string;
+}
+
+/** A function, as reported by {@link Scheme.functions}. */
+export interface SchemeFunction {
+  readonly name: string;
+  /** e.g. `substring(field: Bytes, start: Int, [end: Int]) -> Bytes`. */
+  readonly signature: string;
+  readonly description: string;
+  readonly parameters: readonly { name: string; type: string; kind: ArgumentKind; optional: boolean; variadic: boolean }[];
+  /** Result type (for functions whose result depends on the arguments, a description). */
+  readonly returns: string;
+  /** Phases where it may be used; absent = all. */
+  readonly phases?: readonly string[];
 }
 
 interface RegisteredField extends FieldInfo {
   readonly convert: ValueConverter;
-  readonly description?: string;
+  readonly metadata: SchemeField;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
@@ -138,10 +162,19 @@ export class Scheme implements CheckEnvironment {
       try {
         if (!NAME.test(name)) throw new TypeError(`field \`${name}\`: invalid name (dotted segments of letters, digits and _)`);
         const type = requireType(typeName, `field \`${name}\``);
-        const description = typeof spec === 'object' ? spec.description : undefined;
-        const flag = typeof spec === 'object' ? spec.deprecated : undefined;
+        const details = typeof spec === 'object' ? spec : undefined;
+        const flag = details?.deprecated;
         const deprecated = flag === true ? 'this field may be removed' : typeof flag === 'string' ? flag : undefined;
-        this.fieldMap.set(name, { name, type, slot: this.fieldMap.size, convert: converterFor(type), description, deprecated });
+        const metadata: SchemeField = Object.freeze({
+          name,
+          type: formatType(type),
+          ...(details?.description !== undefined && { description: details.description }),
+          ...(details?.category !== undefined && { category: details.category }),
+          ...(details?.notes !== undefined && { notes: details.notes }),
+          ...(details?.plan !== undefined && { plan: details.plan }),
+          ...(deprecated !== undefined && { deprecated }),
+        });
+        this.fieldMap.set(name, { name, type, slot: this.fieldMap.size, convert: converterFor(type), deprecated, metadata });
       } catch (error) {
         problems.push((error as Error).message);
       }
@@ -192,9 +225,30 @@ export class Scheme implements CheckEnvironment {
 
   // --- public API ---------------------------------------------------------------------------
 
-  /** The registered fields, in definition order. */
+  /** The registered fields with their metadata, in definition order. */
   fields(): SchemeField[] {
-    return [...this.fieldMap.values()].map((f) => ({ name: f.name, type: formatType(f.type), description: f.description }));
+    return [...this.fieldMap.values()].map((f) => f.metadata);
+  }
+
+  /** Metadata of one field, or `undefined`. */
+  fieldInfo(name: string): SchemeField | undefined {
+    return this.fieldMap.get(name)?.metadata;
+  }
+
+  /** The available functions (standard library and user functions) with their signatures. */
+  functions(): SchemeFunction[] {
+    return [...this.functionMap.values()].map(describeFunction).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Metadata of one function, or `undefined`. */
+  functionInfo(name: string): SchemeFunction | undefined {
+    const fn = this.functionMap.get(name);
+    return fn && describeFunction(fn);
+  }
+
+  /** Names of the lists `in $name` may use. */
+  lists(): string[] {
+    return [...this.listMap.keys()];
   }
 
   /** Parses an expression without checking it against the scheme (syntax only). */
@@ -310,6 +364,33 @@ function collectFields(root: CheckedCondition): Set<FieldInfo> {
   };
   visitCondition(root);
   return fields;
+}
+
+/** The metadata of a function, with a readable signature. */
+function describeFunction(fn: BuiltinFunction): SchemeFunction {
+  const optionalStart = fn.params.length;
+  const all = [...fn.params, ...(fn.optional ?? [])];
+  const parameters = all.map((p, i) => ({
+    name: p.name,
+    type: describeParameterType(p.type),
+    kind: p.kind,
+    optional: i >= optionalStart,
+    variadic: fn.variadic === true && i === all.length - 1,
+  }));
+  const returns = typeof fn.returns === 'function' ? 'depends on the arguments' : formatType(fn.returns);
+  const shown = parameters.map((p) => {
+    const text = `${p.name}: ${p.type}${p.variadic ? ', …' : ''}`;
+    return p.optional ? `[${text}]` : text;
+  });
+  const arrow = typeof fn.returns === 'function' ? '' : ` -> ${returns}`;
+  return {
+    name: fn.name,
+    signature: `${fn.name}(${shown.join(', ')})${arrow}`,
+    description: fn.description,
+    parameters,
+    returns,
+    ...(fn.phases !== undefined && { phases: fn.phases }),
+  };
 }
 
 function userFunction(name: string, definition: FunctionDefinition): BuiltinFunction {
