@@ -1,12 +1,14 @@
 /**
- * Byte-string functions: `lower`, `upper`, `starts_with`, `ends_with`, `url_decode`.
- * All work on bytes: ASCII-only case mapping, byte-wise prefix tests, percent-decoding
- * to raw bytes (the result is text only when it is valid UTF-8).
+ * Byte-string functions: `lower`, `upper`, `starts_with`, `ends_with`, `url_decode`,
+ * `substring`, `remove_bytes`. All work on bytes: ASCII-only case mapping, byte-wise prefix
+ * tests, byte offsets, percent-decoding to raw bytes (a computed result is text only when it
+ * is valid UTF-8).
  *
  * @module
  */
-import { BOOL, BYTES } from '../scheme/types.js';
-import { asciiLower, asciiUpper, bytesToValue, isBytesValue, toUtf8, type BytesValue } from '../values/bytes.js';
+import { BOOL, BYTES, INT } from '../scheme/types.js';
+import { asciiLower, asciiUpper, bytesToValue, isAscii, isBytesValue, toUtf8, type BytesValue } from '../values/bytes.js';
+import type { IntValue } from '../values/int.js';
 import type { BuiltinFunction } from './definition.js';
 
 const source = { name: 'source', type: BYTES, kind: 'field' } as const;
@@ -29,8 +31,15 @@ export const upper: BuiltinFunction = {
   call: ([value]) => (isBytesValue(value) ? asciiUpper(value) : undefined),
 };
 
+/**
+ * True when both values are strings whose UTF-16 comparison is byte-exact: well-formed text
+ * (a lone surrogate is U+FFFD in UTF-8, and half of a surrogate pair is not a byte prefix).
+ */
+const bothWellFormed = (a: BytesValue, b: BytesValue): boolean =>
+  typeof a === 'string' && typeof b === 'string' && a.isWellFormed() && b.isWellFormed();
+
 function hasPrefix(value: BytesValue, prefix: BytesValue): boolean {
-  if (typeof value === 'string' && typeof prefix === 'string') return value.startsWith(prefix);
+  if (bothWellFormed(value, prefix)) return (value as string).startsWith(prefix as string);
   const v = toUtf8(value);
   const p = toUtf8(prefix);
   if (p.length > v.length) return false;
@@ -39,7 +48,7 @@ function hasPrefix(value: BytesValue, prefix: BytesValue): boolean {
 }
 
 function hasSuffix(value: BytesValue, suffix: BytesValue): boolean {
-  if (typeof value === 'string' && typeof suffix === 'string' && value.isWellFormed()) return value.endsWith(suffix);
+  if (bothWellFormed(value, suffix)) return (value as string).endsWith(suffix as string);
   const v = toUtf8(value);
   const s = toUtf8(suffix);
   if (s.length > v.length) return false;
@@ -79,6 +88,18 @@ const hexValue = (b: number | undefined): number => {
 
 const utf8Encoder = new TextEncoder();
 
+/** The code unit of a `%uXXXX` escape at `i` (`u` in either case), or -1. */
+function percentU(input: Uint8Array, i: number): number {
+  if (input[i] !== 0x25 || (input[i + 1] !== 0x75 && input[i + 1] !== 0x55)) return -1;
+  let unit = 0;
+  for (let k = 2; k < 6; k++) {
+    const d = hexValue(input[i + k]);
+    if (d < 0) return -1;
+    unit = unit * 16 + d;
+  }
+  return unit;
+}
+
 /** One round of percent-decoding; malformed escapes are kept as they are. */
 function decodeOnce(input: Uint8Array, unicode: boolean): Uint8Array {
   const out: number[] = [];
@@ -96,13 +117,16 @@ function decodeOnce(input: Uint8Array, unicode: boolean): Uint8Array {
         i += 2;
         continue;
       }
-      if (unicode && (input[i + 1] === 0x75 || input[i + 1] === 0x55) /* u */) {
-        const digits = [2, 3, 4, 5].map((k) => hexValue(input[i + k]));
-        if (digits.every((d) => d >= 0)) {
-          const codePoint = digits.reduce((acc, d) => acc * 16 + d, 0);
-          // Lone surrogates cannot be encoded as UTF-8; they become U+FFFD like TextEncoder's.
-          for (const byte of utf8Encoder.encode(String.fromCharCode(codePoint))) out.push(byte);
-          i += 5;
+      if (unicode) {
+        const unit = percentU(input, i);
+        if (unit >= 0) {
+          // `%uXXXX` escapes UTF-16 code units, so a character outside the BMP arrives as a
+          // surrogate pair of two escapes; decode the pair as one character.
+          const low = unit >= 0xd800 && unit <= 0xdbff ? percentU(input, i + 6) : -1;
+          const text = low >= 0xdc00 && low <= 0xdfff ? String.fromCharCode(unit, low) : String.fromCharCode(unit);
+          // A lone surrogate has no UTF-8 form; it becomes U+FFFD, as TextEncoder does.
+          for (const byte of utf8Encoder.encode(text)) out.push(byte);
+          i += text.length === 2 ? 11 : 5;
           continue;
         }
       }
@@ -141,5 +165,74 @@ export const urlDecode: BuiltinFunction = {
       current = next;
     }
     return bytesToValue(current);
+  },
+};
+
+/**
+ * Resolves a `substring` index against a length: negative counts from the end, and the
+ * result is clamped to `[0, length]`. A `bigint` index (beyond 2^53) is past either end.
+ */
+function resolveIndex(index: IntValue, length: number): number {
+  const n = typeof index === 'bigint' ? (index < 0n ? -Infinity : Infinity) : index;
+  return Math.min(Math.max(n < 0 ? length + n : n, 0), length);
+}
+
+/** `substring(field, start, end?)`: bytes `[start, end)`; negative indexes count from the end. */
+export const substring: BuiltinFunction = {
+  name: 'substring',
+  description: 'Bytes from start up to (not including) end; negative indexes count from the end, end defaults to the end.',
+  params: [source, { name: 'start', type: INT, kind: 'literal' }],
+  optional: [{ name: 'end', type: INT, kind: 'literal' }],
+  returns: BYTES,
+  call([value, start, end]) {
+    if (!isBytesValue(value)) return undefined;
+    // ASCII text is its own byte string, so string offsets are byte offsets.
+    if (typeof value === 'string' && isAscii(value)) {
+      const from = resolveIndex(start as IntValue, value.length);
+      const to = end === undefined ? value.length : resolveIndex(end as IntValue, value.length);
+      return to > from ? value.slice(from, to) : '';
+    }
+    const bytes = toUtf8(value);
+    const from = resolveIndex(start as IntValue, bytes.length);
+    const to = end === undefined ? bytes.length : resolveIndex(end as IntValue, bytes.length);
+    // slice() copies, so the result never aliases a caller's Uint8Array.
+    return to > from ? bytesToValue(bytes.slice(from, to)) : '';
+  },
+};
+
+/** `remove_bytes(source, bytes)`: drops every byte that occurs in the second argument. */
+export const removeBytes: BuiltinFunction = {
+  name: 'remove_bytes',
+  description: 'Removes every occurrence of each byte listed in the second argument (a set of bytes, not a substring).',
+  params: [source, { name: 'bytes', type: BYTES, kind: 'literal' }],
+  returns: BYTES,
+  call([value, remove]) {
+    if (!isBytesValue(value) || !isBytesValue(remove)) return undefined;
+    const set = toUtf8(remove);
+    if (set.length === 0) return value;
+    const drop = new Uint8Array(256);
+    let asciiOnly = true;
+    for (const b of set) {
+      drop[b] = 1;
+      if (b >= 0x80) asciiOnly = false;
+    }
+    if (typeof value === 'string' && asciiOnly) {
+      // Removing ASCII characters from text removes exactly those bytes from its UTF-8.
+      let out = '';
+      let runStart = 0;
+      for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c < 0x80 && drop[c] === 1) {
+          out += value.slice(runStart, i);
+          runStart = i + 1;
+        }
+      }
+      return runStart === 0 ? value : out + value.slice(runStart);
+    }
+    const bytes = toUtf8(value);
+    const out = new Uint8Array(bytes.length);
+    let n = 0;
+    for (const b of bytes) if (drop[b] === 0) out[n++] = b;
+    return bytesToValue(out.slice(0, n));
   },
 };
