@@ -11,7 +11,7 @@ import { renderDiagnostics } from './check/render.js';
  * has errors. `diagnostics` holds every problem found, warnings included.
  */
 export class WirefilterError extends Error {
-  override readonly name = 'WirefilterError';
+  override name = 'WirefilterError';
 
   constructor(
     message: string,

@@ -26,3 +26,20 @@ export type { TypeName } from './scheme/types.js';
 export { parseExpression } from './syntax/parser.js';
 export type { ParseOptions, ParseResult } from './syntax/parser.js';
 export type * as ast from './syntax/ast.js';
+export { Ruleset, RulesetError } from './ruleset/ruleset.js';
+export type {
+  RuleInput,
+  RulesetInput,
+  RulesetSource,
+  RulesetOptions,
+  RulesetProblem,
+  EvaluateOptions,
+  Decision,
+  DecisionAction,
+  DecisionEvent,
+  EventAction,
+  BlockResponse,
+  Clearance,
+} from './ruleset/types.js';
+export { renderTrace } from './ruleset/trace.js';
+export type { RuleTrace, ExplanationNode, TraceValue } from './ruleset/trace.js';

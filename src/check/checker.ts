@@ -49,6 +49,11 @@ export interface CheckOptions {
   allowIpOrdering?: boolean;
   /** The Cloudflare phase the expression is for; functions not allowed there are errors. */
   phase?: string;
+  /**
+   * How to treat `$list` names the scheme does not define: `error`, or `warning` (the list
+   * never matches). Default: `error` when the scheme has lists, else `warning`.
+   */
+  unknownLists?: 'error' | 'warning';
 }
 
 const ORDERING = new Set(['lt', 'le', 'gt', 'ge']);
@@ -256,8 +261,10 @@ class Checker {
   private listTest(type: Type, name: string, span: Span): ComparisonTest | undefined {
     const list = this.env.list(name);
     if (list === undefined) {
-      if (!this.env.hasListRegistry) {
-        this.bag.warning('unknown-list', `unknown list \`$${name}\`: no lists were given to the scheme, so this never matches`, span);
+      const severity = this.env.options.unknownLists ?? (this.env.hasListRegistry ? 'error' : 'warning');
+      if (severity === 'warning') {
+        const why = this.env.hasListRegistry ? 'it was not given to the scheme' : 'no lists were given to the scheme';
+        this.bag.warning('unknown-list', `unknown list \`$${name}\`: ${why}, so this never matches`, span);
         return { operator: 'in-list', list: { name, type, items: [] } };
       }
       this.bag.error('unknown-list', `unknown list \`$${name}\``, span);

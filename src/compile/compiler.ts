@@ -38,7 +38,23 @@ export function compileCondition(node: CheckedCondition, options: CompileOptions
   return new Compiler(options).condition(node);
 }
 
-class Compiler {
+/**
+ * Compiles the parts of a checked tree one by one (used by tracing, which evaluates every
+ * sub-expression on its own to show what it saw).
+ */
+export interface PartCompiler {
+  condition(node: CheckedCondition): ConditionFn;
+  arrayCondition(node: CheckedCondition): (slots: Slots) => boolean[] | undefined;
+  value(node: CheckedValue): (slots: Slots) => unknown;
+  elements(node: CheckedValue): (slots: Slots) => unknown[];
+}
+
+/** A {@link PartCompiler} with the given options. */
+export function partCompiler(options: CompileOptions): PartCompiler {
+  return new Compiler(options);
+}
+
+class Compiler implements PartCompiler {
   constructor(private readonly options: CompileOptions) {}
 
   condition(node: CheckedCondition): ConditionFn {
@@ -94,7 +110,7 @@ class Compiler {
     };
   }
 
-  private arrayCondition(node: CheckedCondition): ArrayConditionFn {
+  arrayCondition(node: CheckedCondition): ArrayConditionFn {
     switch (node.kind) {
       case 'not': {
         const operand = this.arrayCondition(node.operand);
@@ -253,7 +269,7 @@ class Compiler {
   // --- values -------------------------------------------------------------------------------
 
   /** A scalar (non-`[*]`) value. */
-  private value(node: CheckedValue): ValueFn {
+  value(node: CheckedValue): ValueFn {
     switch (node.kind) {
       case 'field': {
         const slot = node.field.slot;
@@ -325,7 +341,7 @@ class Compiler {
   }
 
   /** A `[*]` value: the list of elements (missing ones dropped). */
-  private elements(node: CheckedValue): ElementsFn {
+  elements(node: CheckedValue): ElementsFn {
     if (!node.mapped) throw new Error('internal: expected a [*] value');
     switch (node.kind) {
       case 'each': {

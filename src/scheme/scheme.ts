@@ -41,6 +41,11 @@ export interface SchemeOptions {
    * functions not offered there become `function-not-allowed-in-phase` errors. Default: none.
    */
   phase?: string;
+  /**
+   * `$list` names the scheme does not define: `error`, or `warning` (the reference never
+   * matches). Default: `error` when the scheme was given lists, else `warning`.
+   */
+  unknownLists?: 'error' | 'warning';
 }
 
 /** A field with metadata (the short form is just the type name). */
@@ -119,7 +124,14 @@ export class Filter {
     private readonly scheme: Scheme,
     private readonly run: ConditionFn,
     private readonly used: readonly RegisteredField[],
+    /** @internal The checked tree, for tracing and static analysis. */
+    readonly checked: CheckedCondition,
   ) {}
+
+  /** @internal The scheme this filter was compiled for. */
+  get owner(): Scheme {
+    return this.scheme;
+  }
 
   /** Names of the fields the expression reads. */
   get fields(): string[] {
@@ -271,7 +283,7 @@ export class Scheme implements CheckEnvironment {
     if (checked === undefined) throw WirefilterError.fromDiagnostics(expression, diagnostics);
     const run = compileCondition(checked, merged);
     const used = [...collectFields(checked)].map((f) => this.fieldMap.get(f.name)!);
-    return new Filter(expression, diagnostics, this, run, used);
+    return new Filter(expression, diagnostics, this, run, used, checked);
   }
 
   /**

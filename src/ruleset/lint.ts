@@ -1,0 +1,67 @@
+/**
+ * Static checks over loaded rulesets: ordering mistakes Cloudflare's API accepts but that
+ * make rules behave differently from what their author intended. All are warnings.
+ *
+ * @module
+ */
+import type { CheckedCondition } from '../check/checked.js';
+import { CHALLENGES, isTerminating } from './actions.js';
+import type { LoadedRule, LoadedRuleset } from './load.js';
+import type { RulesetProblem } from './types.js';
+
+/** Whether a condition has the same result for every request (`true`, `x or true`, …). */
+export function constantValue(node: CheckedCondition): boolean | undefined {
+  switch (node.kind) {
+    case 'constant':
+      return node.value;
+    case 'not': {
+      const inner = constantValue(node.operand);
+      return inner === undefined ? undefined : !inner;
+    }
+    case 'logical': {
+      if (node.array) return undefined;
+      const values = node.operands.map(constantValue);
+      if (node.operator === 'and') return values.includes(false) ? false : values.every((v) => v === true) ? true : undefined;
+      if (node.operator === 'or') return values.includes(true) ? true : values.every((v) => v === false) ? false : undefined;
+      return values.every((v) => v !== undefined) ? values.reduce((a, b) => a !== b, false) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const active = (rule: LoadedRule): boolean => rule.enabled && rule.filter !== undefined;
+
+/** Runs every static check; returns warnings in rule order. */
+export function lintRulesets(rulesets: readonly LoadedRuleset[]): RulesetProblem[] {
+  const warnings: RulesetProblem[] = [];
+  const warn = (ruleset: LoadedRuleset, rule: LoadedRule, code: string, message: string): void => {
+    warnings.push({ code, severity: 'warning', message, ruleset: ruleset.label, rule: rule.id, index: rule.index, path: `rules[${rule.index}]` });
+  };
+  for (const ruleset of rulesets) {
+    const terminatingBefore: LoadedRule[] = [];
+    const challengesBefore: LoadedRule[] = [];
+    let catchAll: LoadedRule | undefined;
+    for (const rule of ruleset.rules) {
+      if (!active(rule)) continue;
+      if (catchAll !== undefined) {
+        warn(ruleset, rule, 'unreachable-rule', `never evaluated: rule ${catchAll.id} (${catchAll.action}) matches every request and ends the phase first`);
+        continue;
+      }
+      if (rule.action === 'skip' && (rule.skip?.ruleset === true || rule.skip?.phase === true) && terminatingBefore.length > 0) {
+        const names = terminatingBefore.map((r) => `${r.id} (${r.action})`).join(', ');
+        warn(ruleset, rule, 'skip-after-terminating-rule', `a skip rule only affects rules after it; it does not exempt requests from ${names}, which come first`);
+      }
+      if (rule.action === 'block' && challengesBefore.length > 0) {
+        const names = challengesBefore.map((r) => r.id).join(', ');
+        warn(ruleset, rule, 'block-after-challenge', `visitors who pass the earlier challenge (${names}) end the phase there, so this block never applies to them; put block rules first`);
+      }
+      if (isTerminating(rule.action)) {
+        terminatingBefore.push(rule);
+        if (rule.action in CHALLENGES) challengesBefore.push(rule);
+        if (constantValue(rule.filter!.checked) === true) catchAll = rule;
+      }
+    }
+  }
+  return warnings;
+}

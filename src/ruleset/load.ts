@@ -1,0 +1,349 @@
+/**
+ * Loading rulesets: validates Rulesets API objects, compiles every expression, and reports
+ * every problem at once with the rule's id and a JSON path. The caller's objects are never
+ * modified; what is kept is a private copy.
+ *
+ * @module
+ */
+import { renderDiagnostic } from '../check/render.js';
+import type { Filter, Scheme } from '../scheme/scheme.js';
+import { WAF_CUSTOM_RULES_PHASE } from '../cloudflare/scheme.js';
+import {
+  BLOCK_CONTENT_TYPES,
+  CUSTOM_RULE_ACTIONS,
+  DEFAULT_BLOCK_RESPONSE,
+  MAX_BLOCK_CONTENT_BYTES,
+  OTHER_PHASE_ACTIONS,
+  SKIPPABLE_PHASES,
+  SKIPPABLE_PRODUCTS,
+  type CustomRuleAction,
+} from './actions.js';
+import type { BlockResponse, RuleInput, RulesetProblem, RulesetSource } from './types.js';
+
+/** Where a ruleset sits in the phase. */
+export type RulesetLevel = 'account' | 'zone' | 'custom';
+
+/** Parsed `skip` parameters. */
+export interface SkipParameters {
+  ruleset: boolean;
+  phase: boolean;
+  phases: string[];
+  products: string[];
+  rulesets: string[];
+  rules: Record<string, string[]>;
+}
+
+/** A validated rule, ready to evaluate. */
+export interface LoadedRule {
+  index: number;
+  /** id, else ref, else `#<index>`. */
+  id: string;
+  /** The rule's own id, if it has one (used by `skip` of `rules`). */
+  ownId?: string;
+  ref?: string;
+  description?: string;
+  expression: string;
+  action: CustomRuleAction;
+  enabled: boolean;
+  /** For skip rules: whether a match is logged. */
+  logging: boolean;
+  /** Undefined only for disabled rules whose expression does not compile. */
+  filter?: Filter;
+  skip?: SkipParameters;
+  response?: BlockResponse;
+  executeId?: string;
+}
+
+/** A validated ruleset. */
+export interface LoadedRuleset {
+  id?: string;
+  /** How problems and traces name it: its id, or `zone`, `account[0]`, … */
+  label: string;
+  level: RulesetLevel;
+  rules: LoadedRule[];
+}
+
+/**
+ * Rule expressions are checked for the custom-rules phase. A list the scheme lacks may exist in
+ * the account, so it is a warning (the rule never matches it here), not a load failure.
+ */
+const EXPRESSION_OPTIONS = { phase: WAF_CUSTOM_RULES_PHASE, unknownLists: 'warning' } as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
+
+/** A light well-formedness check for XML block responses (balanced, properly nested tags). */
+function isWellFormedXml(text: string): boolean {
+  const stack: string[] = [];
+  const body = text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<![^>]*>/g, '');
+  const tags = body.matchAll(/<(\/?)([A-Za-z_][\w.:-]*)[^>]*?(\/?)>/g);
+  let roots = 0;
+  for (const [, closing, name, selfClosing] of tags) {
+    if (closing) {
+      if (stack.pop() !== name) return false;
+    } else if (!selfClosing) {
+      if (stack.length === 0) roots++;
+      stack.push(name!);
+    } else if (stack.length === 0) roots++;
+  }
+  return stack.length === 0 && roots === 1 && !/<(?![\/?!A-Za-z_])/.test(body);
+}
+
+/** Collects problems while loading. */
+class ProblemList {
+  readonly items: RulesetProblem[] = [];
+
+  add(problem: Omit<RulesetProblem, 'severity'> & { severity?: 'error' | 'warning' }): void {
+    this.items.push({ severity: 'error', ...problem });
+  }
+
+  get errors(): RulesetProblem[] {
+    return this.items.filter((p) => p.severity === 'error');
+  }
+}
+
+/** Loads one ruleset. `label` names it in problems; `level` decides which actions are valid. */
+export function loadRuleset(
+  scheme: Scheme,
+  source: RulesetSource,
+  label: string,
+  level: RulesetLevel,
+  problems: ProblemList,
+  executable: ReadonlySet<string>,
+): LoadedRuleset {
+  const at = (path: string, extra: Partial<RulesetProblem> = {}) => ({ ruleset: label, path, ...extra });
+  let rules: unknown[];
+  let id: string | undefined;
+  if (Array.isArray(source)) {
+    rules = source;
+  } else if (isObject(source) && Array.isArray(source.rules)) {
+    rules = source.rules;
+    if (typeof source.id === 'string') id = source.id;
+    if (source.phase !== undefined && source.phase !== WAF_CUSTOM_RULES_PHASE) {
+      problems.add({ code: 'invalid-ruleset', message: `phase ${JSON.stringify(source.phase)} is not supported; this evaluator runs ${WAF_CUSTOM_RULES_PHASE}`, ...at('phase') });
+    }
+  } else {
+    problems.add({ code: 'invalid-ruleset', message: 'expected an array of rules or a ruleset object with a `rules` array', ...at('') });
+    return { id, label, level, rules: [] };
+  }
+  const loaded: LoadedRule[] = [];
+  const ids = new Map<string, number>();
+  const refs = new Map<string, number>();
+  rules.forEach((raw, index) => {
+    const rule = loadRule(scheme, raw, index, level, label, problems, executable);
+    if (rule === undefined) return;
+    const path = `rules[${index}]`;
+    for (const [key, seen, value] of [['id', ids, rule.ownId], ['ref', refs, rule.ref]] as const) {
+      if (value === undefined) continue;
+      const first = seen.get(value);
+      if (first !== undefined) {
+        problems.add({ code: 'duplicate-rule-id', message: `${key} ${JSON.stringify(value)} is also used by rules[${first}]`, ...at(`${path}.${key}`, { rule: rule.id, index }) });
+      } else seen.set(value, index);
+    }
+    loaded.push(rule);
+  });
+  return { id, label, level, rules: loaded };
+}
+
+function loadRule(
+  scheme: Scheme,
+  raw: unknown,
+  index: number,
+  level: RulesetLevel,
+  label: string,
+  problems: ProblemList,
+  executable: ReadonlySet<string>,
+): LoadedRule | undefined {
+  const path = `rules[${index}]`;
+  if (!isObject(raw)) {
+    problems.add({ code: 'invalid-rule', message: `expected a rule object, got ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}`, ruleset: label, path, index, rule: `#${index}` });
+    return undefined;
+  }
+  const input = raw as RuleInput;
+  const ownId = typeof input.id === 'string' && input.id !== '' ? input.id : undefined;
+  const ref = typeof input.ref === 'string' && input.ref !== '' ? input.ref : undefined;
+  const id = ownId ?? ref ?? `#${index}`;
+  const report = (code: string, message: string, where = '', severity: 'error' | 'warning' = 'error', extra: Partial<RulesetProblem> = {}) =>
+    problems.add({ code, message, severity, ruleset: label, path: where ? `${path}.${where}` : path, rule: id, index, ...extra });
+  let ok = true;
+  for (const key of ['id', 'ref', 'description'] as const) {
+    if (input[key] !== undefined && typeof input[key] !== 'string') {
+      report('invalid-rule', `\`${key}\` must be a string`, key);
+      ok = false;
+    }
+  }
+  if (input.enabled !== undefined && typeof input.enabled !== 'boolean') {
+    report('invalid-rule', '`enabled` must be true or false', 'enabled');
+    ok = false;
+  }
+  if (input.logging !== undefined && (!isObject(input.logging) || (input.logging.enabled !== undefined && typeof input.logging.enabled !== 'boolean'))) {
+    report('invalid-rule', '`logging` must be an object like {"enabled": false}', 'logging');
+    ok = false;
+  }
+  const enabled = input.enabled !== false;
+  let filter: Filter | undefined;
+  if (typeof input.expression !== 'string') {
+    report('invalid-rule', 'the rule has no `expression` string', 'expression');
+    ok = false;
+  } else {
+    const diagnostics = scheme.validate(input.expression, EXPRESSION_OPTIONS);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      const text = errors.map((d) => renderDiagnostic(input.expression, d)).join('\n');
+      if (enabled) {
+        report('invalid-expression', text, 'expression', 'error', { diagnostics });
+        ok = false;
+      } else {
+        report('invalid-disabled-rule', `this disabled rule would not load if enabled:\n${text}`, 'expression', 'warning', { diagnostics });
+      }
+    } else {
+      filter = scheme.compile(input.expression, EXPRESSION_OPTIONS);
+    }
+    for (const d of diagnostics.filter((x) => x.severity !== 'error')) {
+      report(d.code, renderDiagnostic(input.expression, d), 'expression', 'warning', { diagnostics: [d] });
+    }
+  }
+  const action = input.action;
+  if (typeof action !== 'string') {
+    report('invalid-rule', 'the rule has no `action` string', 'action');
+    return undefined;
+  }
+  if (!CUSTOM_RULE_ACTIONS.has(action)) {
+    const advice = OTHER_PHASE_ACTIONS[action];
+    if (advice !== undefined) report('action-not-allowed-in-phase', `action \`${action}\` is not valid in ${WAF_CUSTOM_RULES_PHASE}: ${advice}`, 'action');
+    else report('unknown-action', `unknown action \`${action}\``, 'action');
+    return undefined;
+  }
+  if (action === 'rewrite' && level !== 'account') {
+    report('action-not-allowed-in-phase', 'the `rewrite` action (exposed-credential-check header) is only valid in account-level rulesets', 'action');
+    return undefined;
+  }
+  const parameters = input.action_parameters;
+  if (parameters !== undefined && !isObject(parameters)) {
+    report('invalid-action-parameters', '`action_parameters` must be an object', 'action_parameters');
+    return undefined;
+  }
+  const paramProblem = (message: string, where: string) => {
+    report('invalid-action-parameters', message, `action_parameters${where}`);
+    ok = false;
+  };
+  const rule: LoadedRule = {
+    index,
+    id,
+    ...(ownId !== undefined && { ownId }),
+    ...(ref !== undefined && { ref }),
+    ...(typeof input.description === 'string' && { description: input.description }),
+    expression: typeof input.expression === 'string' ? input.expression : '',
+    action: action as CustomRuleAction,
+    enabled,
+    logging: !(isObject(input.logging) && input.logging.enabled === false),
+    filter,
+  };
+  if (action === 'block') rule.response = blockResponse(parameters, paramProblem);
+  if (action === 'skip') rule.skip = skipParameters(parameters, level, paramProblem);
+  if (action === 'execute') {
+    const target = parameters?.id;
+    if (typeof target !== 'string' || target === '') paramProblem('`execute` needs the `id` of the ruleset to run', '.id');
+    else if (!executable.has(target)) {
+      report('unknown-ruleset', `\`execute\` refers to ruleset ${JSON.stringify(target)}, which was not given in the \`rulesets\` option`, 'action_parameters.id');
+      ok = false;
+    } else rule.executeId = target;
+  }
+  return ok ? rule : undefined;
+}
+
+function blockResponse(parameters: Record<string, unknown> | undefined, problem: (message: string, where: string) => void): BlockResponse {
+  const response = parameters?.response;
+  if (response === undefined) return { ...DEFAULT_BLOCK_RESPONSE };
+  if (!isObject(response)) {
+    problem('`response` must be an object {status_code, content_type, content}', '.response');
+    return { ...DEFAULT_BLOCK_RESPONSE };
+  }
+  const status = response.status_code ?? 403;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 499) {
+    problem(`status_code must be an integer from 400 to 499, got ${JSON.stringify(status)}`, '.response.status_code');
+  }
+  const type = response.content_type ?? 'text/html';
+  if (typeof type !== 'string' || !BLOCK_CONTENT_TYPES.has(type)) {
+    problem(`content_type must be one of ${[...BLOCK_CONTENT_TYPES].join(', ')}, got ${JSON.stringify(type)}`, '.response.content_type');
+  }
+  const content = response.content ?? null;
+  if (content !== null) {
+    if (typeof content !== 'string') problem('content must be a string', '.response.content');
+    else {
+      const bytes = utf8Length(content);
+      if (bytes > MAX_BLOCK_CONTENT_BYTES) problem(`content is ${bytes} bytes; the limit is ${MAX_BLOCK_CONTENT_BYTES} (2 KB)`, '.response.content');
+      if (type === 'application/json') {
+        try {
+          JSON.parse(content);
+        } catch {
+          problem('content is not valid JSON, but content_type is application/json', '.response.content');
+        }
+      }
+      if (type === 'text/xml' && !isWellFormedXml(content)) problem('content is not well-formed XML, but content_type is text/xml', '.response.content');
+    }
+  }
+  return { status_code: status as number, content_type: type as string, content: content as string | null };
+}
+
+function stringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function skipParameters(
+  parameters: Record<string, unknown> | undefined,
+  level: RulesetLevel,
+  problem: (message: string, where: string) => void,
+): SkipParameters {
+  const skip: SkipParameters = { ruleset: false, phase: false, phases: [], products: [], rulesets: [], rules: {} };
+  const p = parameters ?? {};
+  const given = ['ruleset', 'phase', 'phases', 'products', 'rulesets', 'rules'].filter((k) => p[k] !== undefined);
+  if (given.length === 0) {
+    problem('a skip rule needs at least one of ruleset, phase, phases, products, rulesets or rules', '');
+    return skip;
+  }
+  if (p.ruleset !== undefined) {
+    if (p.ruleset !== 'current') problem('`ruleset` can only be "current"', '.ruleset');
+    else skip.ruleset = true;
+  }
+  if (p.phase !== undefined) {
+    if (p.phase !== 'current') problem('`phase` can only be "current"', '.phase');
+    else skip.phase = true;
+    const others = given.filter((k) => k !== 'phase' && k !== 'products');
+    if (others.length > 0) problem(`\`phase: "current"\` can only be combined with \`products\`, not ${others.join(', ')}`, '.phase');
+    if (level === 'account') problem('`phase: "current"` is only allowed in zone-level rulesets', '.phase');
+  }
+  if (p.phases !== undefined) {
+    if (!stringArray(p.phases)) problem('`phases` must be an array of phase names', '.phases');
+    else {
+      for (const [i, name] of p.phases.entries()) {
+        if (!SKIPPABLE_PHASES.has(name)) problem(`unknown phase ${JSON.stringify(name)}; expected one of ${[...SKIPPABLE_PHASES].join(', ')}`, `.phases[${i}]`);
+      }
+      skip.phases = p.phases.filter((n) => SKIPPABLE_PHASES.has(n));
+    }
+  }
+  if (p.products !== undefined) {
+    if (!stringArray(p.products)) problem('`products` must be an array of product names', '.products');
+    else {
+      for (const [i, name] of p.products.entries()) {
+        if (!SKIPPABLE_PRODUCTS.has(name)) problem(`unknown product ${JSON.stringify(name)}; expected one of ${[...SKIPPABLE_PRODUCTS].join(', ')} (case-sensitive)`, `.products[${i}]`);
+      }
+      skip.products = p.products.filter((n) => SKIPPABLE_PRODUCTS.has(n));
+    }
+  }
+  if (p.rulesets !== undefined) {
+    if (!stringArray(p.rulesets)) problem('`rulesets` must be an array of ruleset ids', '.rulesets');
+    else skip.rulesets = [...p.rulesets];
+    if (p.ruleset !== undefined || p.phases !== undefined) problem('`rulesets` cannot be combined with `ruleset` or `phases`', '.rulesets');
+  }
+  if (p.rules !== undefined) {
+    if (!isObject(p.rules) || !Object.values(p.rules).every(stringArray)) problem('`rules` must map ruleset ids to arrays of rule ids', '.rules');
+    else skip.rules = Object.fromEntries(Object.entries(p.rules as Record<string, string[]>).map(([k, v]) => [k, [...v]]));
+    if (p.ruleset !== undefined) problem('`rules` cannot be combined with `ruleset`', '.rules');
+  }
+  return skip;
+}
+
+export { ProblemList };

@@ -1,0 +1,249 @@
+/**
+ * `Ruleset`: ordered WAF custom rules with Cloudflare's semantics — first terminating match
+ * wins, `log` and `skip` continue, challenges honour clearance, account-level rulesets run
+ * before the zone's, and `execute` runs reusable rulesets in place.
+ *
+ * @module
+ */
+import { ExecutionContext, type FieldValues } from '../compile/context.js';
+import { WirefilterError } from '../errors.js';
+import type { Scheme } from '../scheme/scheme.js';
+import { CHALLENGES, clearanceSatisfies, SKIPPABLE_PHASES, type ChallengeAction, type ClearancePolicy } from './actions.js';
+import { lintRulesets } from './lint.js';
+import { loadRuleset, ProblemList, type LoadedRule, type LoadedRuleset, type RulesetLevel } from './load.js';
+import { Explainer, type RuleTrace } from './trace.js';
+import type { Decision, DecisionEvent, EvaluateOptions, RulesetOptions, RulesetProblem, RulesetSource } from './types.js';
+
+/** Thrown when rulesets do not load; `problems` lists every problem with its rule and path. */
+export class RulesetError extends WirefilterError {
+  constructor(readonly problems: readonly RulesetProblem[]) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    const lines = errors.map((p) => {
+      const where = p.rule !== undefined ? `${p.ruleset} rule ${p.rule}` : p.ruleset;
+      return `- ${where} (${p.path || 'ruleset'}): ${p.code}: ${p.message.replace(/\n/g, '\n    ')}`;
+    });
+    super(`invalid ruleset: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n${lines.join('\n')}`, errors.flatMap((p) => p.diagnostics ?? []), undefined, 'invalid-ruleset');
+    this.name = 'RulesetError';
+  }
+}
+
+/** Skips recorded by `rulesets`/`rules` parameters, per level (account skips stay at account level). */
+interface LevelSkips {
+  rulesets: Set<string>;
+  rules: Map<string, Set<string>>;
+}
+
+interface PhaseState {
+  context: ExecutionContext;
+  events: DecisionEvent[];
+  phases: Set<string>;
+  products: Set<string>;
+  clearance: EvaluateOptions['clearance'];
+  now: number;
+  xhr: boolean;
+  trace: RuleTrace[] | undefined;
+}
+
+type RulesetOutcome =
+  | { kind: 'continue' }
+  | { kind: 'stop-ruleset' }
+  | { kind: 'stop-phase' }
+  | { kind: 'terminal'; decision: Omit<Decision, 'events' | 'skipped' | 'trace'> };
+
+/**
+ * The custom-rules phase of one zone: the zone's ruleset, optionally preceded by account-level
+ * rulesets, with the reusable rulesets that `execute` rules may run.
+ */
+export class Ruleset {
+  /** Warnings found while loading (static checks and expression warnings). */
+  readonly warnings: readonly RulesetProblem[];
+  private readonly zone: LoadedRuleset;
+  private readonly account: LoadedRuleset[];
+  private readonly executable: Map<string, LoadedRuleset>;
+  private readonly policy: ClearancePolicy;
+  private readonly laterPhasesRunAfterClearance: boolean;
+  private explainers = new WeakMap<object, Explainer>();
+
+  /**
+   * Loads and validates `rules` (a Rulesets API rule array or ruleset object) for `scheme`.
+   * Throws a {@link RulesetError} naming every problem; never modifies the given objects.
+   */
+  constructor(private readonly scheme: Scheme, rules: RulesetSource, options: RulesetOptions = {}) {
+    const problems = new ProblemList();
+    const executableIds = new Set(Object.keys(options.rulesets ?? {}));
+    this.executable = new Map();
+    for (const [id, source] of Object.entries(options.rulesets ?? {})) {
+      this.executable.set(id, { ...loadRuleset(scheme, source, id, 'custom', problems, executableIds), id });
+    }
+    this.account = (options.account ?? []).map((source, i) => {
+      const label = !Array.isArray(source) && typeof source?.id === 'string' ? source.id : `account[${i}]`;
+      return loadRuleset(scheme, source, label, 'account', problems, executableIds);
+    });
+    const zoneLabel = !Array.isArray(rules) && typeof rules?.id === 'string' ? rules.id : 'zone';
+    const zoneLevel: RulesetLevel = !Array.isArray(rules) && rules?.kind === 'root' ? 'account' : 'zone';
+    this.zone = loadRuleset(scheme, rules, zoneLabel, zoneLevel, problems, executableIds);
+    findExecuteCycles(this.executable, problems);
+    const all = [...this.account, this.zone, ...this.executable.values()];
+    for (const warning of lintRulesets(all)) problems.add(warning);
+    if (problems.errors.length > 0) throw new RulesetError(problems.items);
+    this.warnings = problems.items;
+    this.policy = {
+      passageSeconds: options.challengePassageSeconds ?? 1800,
+      skewSeconds: options.clockSkewSeconds ?? 300,
+      xhrGraceSeconds: options.xhrGraceSeconds ?? 3600,
+    };
+    this.laterPhasesRunAfterClearance = options.laterPhasesRunAfterClearance ?? true;
+  }
+
+  /** Number of rules in the zone ruleset. */
+  get size(): number {
+    return this.zone.rules.length;
+  }
+
+  /**
+   * Evaluates the phase for one request. `values` are field values (converted once into an
+   * execution context shared by every rule) or a context from `scheme.context(values)`.
+   */
+  evaluate(values: FieldValues | ExecutionContext, options: EvaluateOptions = {}): Decision {
+    const context = values instanceof ExecutionContext ? values : this.scheme.context(values);
+    if (context.owner !== this.scheme) {
+      throw new WirefilterError('this execution context was created by a different scheme', [], undefined, 'context-scheme-mismatch');
+    }
+    const state: PhaseState = {
+      context,
+      events: [],
+      phases: new Set(),
+      products: new Set(),
+      clearance: options.clearance,
+      now: options.now ?? Date.now() / 1000,
+      xhr: options.xhr === true,
+      trace: options.trace === true ? [] : undefined,
+    };
+    const accountSkips: LevelSkips = { rulesets: new Set(), rules: new Map() };
+    const zoneSkips: LevelSkips = { rulesets: new Set(), rules: new Map() };
+    let decision: Omit<Decision, 'events' | 'skipped' | 'trace'> = { action: 'allow', ruleId: null, rulesetId: null };
+    for (const ruleset of [...this.account, this.zone]) {
+      const outcome = this.run(ruleset, state, ruleset.level === 'account' ? accountSkips : zoneSkips, new Set());
+      if (outcome.kind === 'terminal') {
+        decision = outcome.decision;
+        break;
+      }
+      if (outcome.kind === 'stop-phase') break;
+    }
+    const result: Decision = {
+      ...decision,
+      events: state.events,
+      skipped: { phases: [...state.phases].sort(), products: [...state.products].sort() },
+    };
+    if (state.trace !== undefined) result.trace = state.trace;
+    return result;
+  }
+
+  private run(ruleset: LoadedRuleset, state: PhaseState, skips: LevelSkips, skipRuleIds: ReadonlySet<string>): RulesetOutcome {
+    for (const rule of ruleset.rules) {
+      if (!rule.enabled || rule.filter === undefined) {
+        this.record(state, ruleset, rule, 'disabled');
+        continue;
+      }
+      if (rule.ownId !== undefined && skipRuleIds.has(rule.ownId)) {
+        this.record(state, ruleset, rule, 'skipped');
+        continue;
+      }
+      const matched = rule.filter.execute(state.context);
+      if (!matched) {
+        this.record(state, ruleset, rule, 'not-matched');
+        continue;
+      }
+      const event = (action: DecisionEvent['action']): void => {
+        state.events.push({ ruleId: rule.id, action, ...(ruleset.id !== undefined && { rulesetId: ruleset.id }) });
+      };
+      switch (rule.action) {
+        case 'log':
+          event('log');
+          this.record(state, ruleset, rule, 'matched', 'logged');
+          continue;
+        case 'rewrite':
+          event('rewrite');
+          this.record(state, ruleset, rule, 'matched', 'rewrite');
+          continue;
+        case 'skip': {
+          const skip = rule.skip!;
+          if (rule.logging) event('skip');
+          for (const phase of skip.phases) state.phases.add(phase);
+          for (const product of skip.products) state.products.add(product);
+          for (const id of skip.rulesets) skips.rulesets.add(id);
+          for (const [id, ruleIds] of Object.entries(skip.rules)) {
+            const set = skips.rules.get(id) ?? new Set<string>();
+            for (const ruleId of ruleIds) set.add(ruleId);
+            skips.rules.set(id, set);
+          }
+          const scope = skip.phase ? 'the rest of the phase' : skip.ruleset ? 'the rest of this ruleset' : undefined;
+          this.record(state, ruleset, rule, 'matched', scope !== undefined ? `skip ${scope}` : 'skip');
+          if (skip.phase) return { kind: 'stop-phase' };
+          if (skip.ruleset) return { kind: 'stop-ruleset' };
+          continue;
+        }
+        case 'execute': {
+          const id = rule.executeId!;
+          if (skips.rulesets.has(id)) {
+            this.record(state, ruleset, rule, 'matched', `ruleset ${id} skipped by an earlier skip rule`);
+            continue;
+          }
+          this.record(state, ruleset, rule, 'matched', `execute ${id}`);
+          const outcome = this.run(this.executable.get(id)!, state, skips, skips.rules.get(id) ?? new Set());
+          if (outcome.kind === 'terminal' || outcome.kind === 'stop-phase') return outcome;
+          continue;
+        }
+        case 'block':
+          event('block');
+          this.record(state, ruleset, rule, 'matched', 'block');
+          return { kind: 'terminal', decision: { action: 'block', ruleId: rule.id, rulesetId: ruleset.id ?? null, response: { ...rule.response! } } };
+        default: {
+          const action = rule.action as ChallengeAction;
+          const challenge = CHALLENGES[action];
+          if (clearanceSatisfies(state.clearance, action, state.now, state.xhr, this.policy)) {
+            event(challenge.bypassed);
+            this.record(state, ruleset, rule, 'matched', 'challenge bypassed by clearance; the phase ends');
+            if (!this.laterPhasesRunAfterClearance) for (const phase of SKIPPABLE_PHASES) state.phases.add(phase);
+            return { kind: 'terminal', decision: { action: 'allow', ruleId: rule.id, rulesetId: ruleset.id ?? null } };
+          }
+          event(challenge.event);
+          this.record(state, ruleset, rule, 'matched', action);
+          return { kind: 'terminal', decision: { action, ruleId: rule.id, rulesetId: ruleset.id ?? null } };
+        }
+      }
+    }
+    return { kind: 'continue' };
+  }
+
+  private record(state: PhaseState, ruleset: LoadedRuleset, rule: LoadedRule, status: RuleTrace['status'], outcome?: string): void {
+    if (state.trace === undefined) return;
+    const trace: RuleTrace = { ruleset: ruleset.label, ruleId: rule.id, action: rule.action, status };
+    if (outcome !== undefined) trace.outcome = outcome;
+    if ((status === 'matched' || status === 'not-matched') && rule.filter !== undefined) {
+      let explainer = this.explainers.get(rule.filter);
+      if (explainer === undefined) {
+        explainer = new Explainer(rule.filter, this.scheme.options.nilNotEqual === true);
+        this.explainers.set(rule.filter, explainer);
+      }
+      trace.explanation = explainer.explain(state.context.slots);
+    }
+    state.trace.push(trace);
+  }
+}
+
+/** Reports `execute` chains that loop back to a ruleset already running. */
+function findExecuteCycles(rulesets: Map<string, LoadedRuleset>, problems: ProblemList): void {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, path: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      problems.add({ code: 'invalid-action-parameters', message: `execute cycle: ${[...path, id].join(' → ')}`, ruleset: id, path: '' });
+      return;
+    }
+    state.set(id, 'visiting');
+    for (const rule of rulesets.get(id)?.rules ?? []) if (rule.executeId !== undefined) visit(rule.executeId, [...path, id]);
+    state.set(id, 'done');
+  };
+  for (const id of rulesets.keys()) visit(id, []);
+}
