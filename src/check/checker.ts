@@ -47,6 +47,11 @@ export interface CheckOptions {
   regexSizeLimit?: number;
   /** Accept `lt`/`le`/`gt`/`ge` on `Ip` (engine behaviour; default true). */
   allowIpOrdering?: boolean;
+  /**
+   * Let non-ASCII characters in a regex without `(?u)` match their UTF-8 bytes (the spec's
+   * description) instead of being an error (Rust's `regex`, which the engine uses). Default false.
+   */
+  regexUtf8Literals?: boolean;
   /** The Cloudflare phase the expression is for; functions not allowed there are errors. */
   phase?: string;
   /**
@@ -232,7 +237,7 @@ class Checker {
         if (type !== BYTES) return unsupported();
         if (right.kind !== 'String') return this.mismatch(right, 'a regular expression must be a string, e.g. "^/api/" or r"^/api/"');
         const pattern = right.pattern ?? new TextDecoder().decode(right.bytes);
-        const result = compileRegex(pattern, { sizeLimit: this.env.options.regexSizeLimit });
+        const result = compileRegex(pattern, { sizeLimit: this.env.options.regexSizeLimit, utf8Literals: this.env.options.regexUtf8Literals });
         if (!result.ok) {
           this.bag.error('invalid-regex', result.message, this.patternSpan(right, result.offset, result.length));
           return undefined;

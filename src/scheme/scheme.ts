@@ -34,6 +34,12 @@ export interface SchemeOptions {
   wildcardStarLimit?: number;
   /** Maximum estimated size of a compiled regular expression. Default ≈ 10 MiB, like the engine. */
   regexSizeLimit?: number;
+  /**
+   * Let a non-ASCII character in a regex written without `(?u)` match its UTF-8 bytes, as the
+   * spec describes, instead of failing with "Unicode not allowed here" as Rust's `regex` (and so
+   * Cloudflare's engine) does. Default false.
+   */
+  regexUtf8Literals?: boolean;
   /** Accept `lt`/`le`/`gt`/`ge` on `Ip` values (engine: yes; Cloudflare documents no). Default true. */
   allowIpOrdering?: boolean;
   /**

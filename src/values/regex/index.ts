@@ -1,0 +1,310 @@
+/**
+ * Rust-`regex` compatible regular expressions over bytes, in linear time.
+ *
+ * Cloudflare's Rules engine compiles `matches` (and `regex_replace`) patterns
+ * with Rust's `regex` crate with Unicode mode and UTF-8 mode off: patterns are
+ * Rust syntax and they run over raw bytes. This module reproduces that:
+ *
+ * 1. {@link parseRegex} parses Rust syntax with Rust's error messages and
+ *    limits (nesting depth 250 by default);
+ * 2. {@link translate} applies Rust's byte-mode semantics (`.` is one byte,
+ *    ASCII-only `\w`/`\b`/`(?i)`, `\xHH` is a raw byte, `(?u)` opts into
+ *    Unicode classes);
+ * 3. the compiled size is estimated like Rust's NFA builder and patterns
+ *    over the limit (10 MiB by default) are rejected;
+ * 4. the result is emitted as a pattern for `re2js` (a linear-time RE2 port)
+ *    that runs over "binary strings" (one char per byte). The few assertions
+ *    RE2 cannot express (they need to look at the next character: Unicode
+ *    word boundaries and CRLF-mode multi-line anchors) run on a small
+ *    built-in Pike VM instead, which is also linear-time.
+ *
+ * JavaScript's backtracking `RegExp` never runs a user pattern. (It is only
+ * used to check whether a value is pure ASCII and, in `unicode.ts`, to read
+ * Unicode property data from the JS engine.)
+ *
+ * @module
+ */
+
+import { RE2JS } from 're2js';
+import { RegexError, type RegexErrorKind } from './errors.js';
+import { emitPattern } from './emit.js';
+import { translate, type Hir, type Look } from './hir.js';
+import { parseRegex } from './parser.js';
+import { compileProgram, pikeSearch, type Program } from './pikevm.js';
+import { BASE_SIZE, hirSize } from './size.js';
+
+export type { RegexErrorKind } from './errors.js';
+
+/** Rust `regex`'s default compiled-size limit (also wirefilter's default). */
+export const DEFAULT_SIZE_LIMIT = 10 * (1 << 20);
+
+/** Rust `regex-syntax`'s default nesting limit. */
+export const DEFAULT_NESTING_LIMIT = 250;
+
+/** Options of {@link compileRegex}. */
+export interface RegexOptions {
+  /**
+   * Maximum estimated size in bytes of the compiled automaton (Rust's
+   * `nfa_size_limit`; wirefilter's `regex_compiled_size_limit`).
+   * Default {@link DEFAULT_SIZE_LIMIT} (10 MiB).
+   */
+  readonly sizeLimit?: number;
+  /** Maximum nesting depth of the pattern. Default {@link DEFAULT_NESTING_LIMIT} (250). */
+  readonly nestingLimit?: number;
+  /**
+   * Non-standard: in byte mode, let a non-ASCII literal character outside a
+   * class (`é`, `\x{E9}`) match its UTF-8 bytes instead of failing with
+   * "Unicode not allowed here" as Rust does. Default false.
+   */
+  readonly utf8Literals?: boolean;
+  /**
+   * Matching engine. `'auto'` (default) uses re2js and falls back to the
+   * built-in Pike VM only for assertions RE2 cannot express (Unicode word
+   * boundaries, CRLF-mode multi-line anchors). `'pikevm'` forces the VM,
+   * which follows Rust's compiler exactly; it is slower and mostly useful
+   * for differential testing.
+   */
+  readonly engine?: 'auto' | 'pikevm';
+}
+
+/** A successful or failed compilation. */
+export type RegexCompileResult =
+  | { readonly ok: true; readonly regex: CompiledRegex }
+  | {
+      readonly ok: false;
+      /** Rust's wording of the problem, e.g. `unclosed group`. */
+      readonly message: string;
+      /** UTF-16 index into the pattern where the problem starts. */
+      readonly offset: number;
+      /** Length (UTF-16 code units) of the offending part; may be 0 for a position. */
+      readonly length: number;
+      /** Machine-readable reason. */
+      readonly kind: RegexErrorKind;
+    };
+
+/** The first match of {@link CompiledRegex.exec}, in byte offsets. */
+export interface RegexMatch {
+  /** Byte offset where the match starts. */
+  readonly start: number;
+  /** Byte offset just past the match. */
+  readonly end: number;
+  /**
+   * `groups[0]` is the whole match; `groups[i]` is capture group `i`
+   * (`undefined` when it did not participate). Length is `groupCount + 1`.
+   */
+  readonly groups: readonly (readonly [number, number] | undefined)[];
+}
+
+/** A compiled pattern. Immutable and safe to share. */
+export interface CompiledRegex {
+  /** The pattern as written. */
+  readonly source: string;
+  /** Number of capture groups, not counting the whole match. */
+  readonly groupCount: number;
+  /**
+   * Unanchored search, like Rust's `is_match`. A string value is Unicode text
+   * matched through its UTF-8 encoding; a `Uint8Array` is matched as is.
+   */
+  test(value: string | Uint8Array): boolean;
+  /** The leftmost-first match with its capture groups (for `regex_replace`), or `undefined`. */
+  exec(value: string | Uint8Array): RegexMatch | undefined;
+}
+
+/** Byte-offset spans of group 0 … n of the first match (`undefined` = group did not match). */
+type Spans = (readonly [number, number] | undefined)[];
+
+/** What the two engines have in common, over binary strings. */
+interface Engine {
+  test(input: string): boolean;
+  exec(input: string): Spans | undefined;
+}
+
+class Re2Engine implements Engine {
+  constructor(
+    private readonly re: RE2JS,
+    private readonly groupMap: readonly (readonly number[])[],
+  ) {}
+
+  test(input: string): boolean {
+    return this.re.test(input);
+  }
+
+  exec(input: string): Spans | undefined {
+    // The capture-free DFA answers the common "no match" case much faster
+    // than the capturing engines behind `matcher().find()`.
+    if (!this.re.test(input)) return undefined;
+    const m = this.re.matcher(input);
+    if (!m.find()) return undefined;
+    const spans: Spans = [[m.start(0), m.end(0)]];
+    for (let g = 1; g < this.groupMap.length; g++) {
+      let found: readonly [number, number] | undefined;
+      // An unrolled repetition has one copy per chunk; Rust reports the last
+      // iteration, i.e. the last copy that took part in the match.
+      const copies = this.groupMap[g];
+      for (let i = copies.length - 1; i >= 0; i--) {
+        const s = m.start(copies[i]);
+        if (s >= 0) {
+          found = [s, m.end(copies[i])];
+          break;
+        }
+      }
+      spans.push(found);
+    }
+    return spans;
+  }
+}
+
+class PikeEngine implements Engine {
+  constructor(private readonly prog: Program) {}
+
+  test(input: string): boolean {
+    return pikeSearch(this.prog, input, false) !== undefined;
+  }
+
+  exec(input: string): Spans | undefined {
+    const slots = pikeSearch(this.prog, input, true);
+    if (slots === undefined) return undefined;
+    const spans: Spans = [];
+    for (let i = 0; i < slots.length; i += 2) {
+      spans.push(slots[i] >= 0 && slots[i + 1] >= 0 ? [slots[i], slots[i + 1]] : undefined);
+    }
+    return spans;
+  }
+}
+
+class CompiledRegexImpl implements CompiledRegex {
+  constructor(
+    readonly source: string,
+    readonly groupCount: number,
+    /** Diagnostic: the re2js pattern, or `undefined` when the Pike VM runs this regex. */
+    readonly enginePattern: string | undefined,
+    private readonly engine: Engine,
+  ) {}
+
+  test(value: string | Uint8Array): boolean {
+    return this.engine.test(toBinaryString(value));
+  }
+
+  exec(value: string | Uint8Array): RegexMatch | undefined {
+    const groups = this.engine.exec(toBinaryString(value));
+    if (groups === undefined) return undefined;
+    const whole = groups[0] as readonly [number, number];
+    return { start: whole[0], end: whole[1], groups };
+  }
+}
+
+/** Assertions that need to look at the next character, which RE2 cannot express. */
+const NEEDS_LOOKAHEAD: ReadonlySet<Look> = new Set<Look>([
+  'startCRLF',
+  'endCRLF',
+  'wordUnicode',
+  'wordUnicodeNegate',
+  'wordStartUnicode',
+  'wordEndUnicode',
+  'wordStartHalfUnicode',
+  'wordEndHalfUnicode',
+]);
+
+function needsLookahead(h: Hir): boolean {
+  switch (h.kind) {
+    case 'look':
+      return NEEDS_LOOKAHEAD.has(h.look);
+    case 'repeat':
+    case 'capture':
+      return needsLookahead(h.sub);
+    case 'concat':
+    case 'alternation':
+      return h.subs.some(needsLookahead);
+    default:
+      return false;
+  }
+}
+
+function failure(e: RegexError, pattern: string): RegexCompileResult {
+  const start = Math.min(e.span.start, pattern.length);
+  const end = Math.min(Math.max(e.span.end, start), pattern.length);
+  return { ok: false, message: e.message, offset: start, length: end - start, kind: e.kind };
+}
+
+/**
+ * Compiles a Rust-syntax pattern with Cloudflare's byte-mode semantics.
+ *
+ * Never throws for bad input: syntax errors, unsupported constructs and
+ * patterns over the size limit come back as `{ ok: false }` with Rust's
+ * message and the UTF-16 offset/length of the offending part.
+ */
+export function compileRegex(pattern: string, options: RegexOptions = {}): RegexCompileResult {
+  const sizeLimit = options.sizeLimit ?? DEFAULT_SIZE_LIMIT;
+  const nestLimit = options.nestingLimit ?? DEFAULT_NESTING_LIMIT;
+  try {
+    const { ast, captureCount } = parseRegex(pattern, { nestLimit });
+    const hir = translate(ast, { utf8Literals: options.utf8Literals });
+    const size = BASE_SIZE + hirSize(hir);
+    if (size > sizeLimit) {
+      return failure(
+        new RegexError(
+          'CompiledTooBig',
+          { start: 0, end: pattern.length },
+          `Compiled regex exceeds size limit of ${sizeLimit} bytes.`,
+        ),
+        pattern,
+      );
+    }
+    if (options.engine === 'pikevm' || needsLookahead(hir)) {
+      const engine = new PikeEngine(compileProgram(hir, captureCount));
+      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, undefined, engine) };
+    }
+    const emitted = emitPattern(hir, captureCount);
+    let re: RE2JS;
+    try {
+      re = RE2JS.compile(emitted.pattern, emitted.lookbehind ? RE2JS.LOOKBEHINDS : 0);
+    } catch (e) {
+      // Should not happen: the emitted pattern stays within RE2's syntax and limits.
+      const why = e instanceof Error ? e.message : String(e);
+      return failure(
+        new RegexError('Unsupported', { start: 0, end: pattern.length }, `pattern could not be compiled: ${why}`),
+        pattern,
+      );
+    }
+    const engine = new Re2Engine(re, emitted.groupMap);
+    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, engine) };
+  } catch (e) {
+    if (e instanceof RegexError) return failure(e, pattern);
+    if (e instanceof RangeError) {
+      // Only reachable with a nesting limit raised far above Rust's default.
+      return failure(
+        new RegexError('NestLimitExceeded', { start: 0, end: pattern.length }, 'pattern nests too deeply'),
+        pattern,
+      );
+    }
+    throw e;
+  }
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const encoder = new TextEncoder();
+
+/**
+ * Converts a value to the "binary string" the matcher runs on: one char per
+ * byte. A string is taken as Unicode text and UTF-8 encoded (lone surrogates
+ * become U+FFFD, like `TextEncoder`); a pure-ASCII string already is its own
+ * binary string and is returned as is (checked with a native, linear scan).
+ */
+export function toBinaryString(value: string | Uint8Array): string {
+  if (typeof value === 'string') {
+    if (ASCII_ONLY.test(value)) return value;
+    return bytesToBinaryString(encoder.encode(value));
+  }
+  return bytesToBinaryString(value);
+}
+
+const CHUNK = 0x2000;
+
+function bytesToBinaryString(bytes: Uint8Array): string {
+  if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
+  }
+  return s;
+}

@@ -1,0 +1,94 @@
+/**
+ * Differential test: the re2js translation against the built-in Pike VM,
+ * which compiles the HIR with the shapes of Rust's Thompson compiler and
+ * therefore serves as an oracle for Rust's leftmost-first semantics.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileRegex, type CompiledRegex } from '../../src/values/regex/index.js';
+
+/** Small deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ATOMS = [
+  'a', 'b', 'c', 'A', '.', '\\d', '\\w', '\\W', '\\s', '[ab]', '[^a]', '[a-c&&[^b]]', '\\xE9', '\\xC3', '(?i:a)', '(?i:[b-c])',
+  '\\b', '\\B', '^', '$', '(?m:^)', '(?m:$)', '\\A', '\\z', '(?s:.)', '(?u:.)', '(?u:é)', '(?u:[é-ü])', '(?u:\\w)',
+  '\\b{start}', '\\b{end}', '\\b{start-half}', '\\b{end-half}', '\\n', '(?R:.)', '',
+];
+
+function genPattern(r: () => number, depth: number): string {
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  if (depth <= 0 || r() < 0.3) return pick(ATOMS);
+  switch (Math.floor(r() * 6)) {
+    case 0:
+    case 1: {
+      const n = 2 + Math.floor(r() * 2);
+      return Array.from({ length: n }, () => genPattern(r, depth - 1)).join('');
+    }
+    case 2: {
+      const n = 2 + Math.floor(r() * 2);
+      return `(?:${Array.from({ length: n }, () => genPattern(r, depth - 1)).join('|')})`;
+    }
+    case 3:
+      return `(${genPattern(r, depth - 1)})`;
+    default: {
+      const sub = `(?:${genPattern(r, depth - 1)})`;
+      const q = pick(['*', '+', '?', '{2}', '{0,2}', '{1,3}', '{2,}', '{0}']);
+      return sub + q + (r() < 0.3 ? '?' : '');
+    }
+  }
+}
+
+const BYTES = [0x61, 0x62, 0x63, 0x41, 0x0a, 0x0d, 0x20, 0xe9, 0xc3, 0xa9, 0x31, 0x5f];
+
+function genInput(r: () => number): Uint8Array {
+  const n = Math.floor(r() * 9);
+  return Uint8Array.from({ length: n }, () => BYTES[Math.floor(r() * BYTES.length)]);
+}
+
+function must(pattern: string, engine: 'auto' | 'pikevm'): CompiledRegex {
+  const res = compileRegex(pattern, { engine });
+  if (!res.ok) throw new Error(`${pattern}: ${res.message}`);
+  return res.regex;
+}
+
+describe('re2js translation agrees with the Rust-shaped Pike VM', () => {
+  it('on random patterns and inputs (test and exec)', () => {
+    const r = rng(20240607);
+    let compared = 0;
+    for (let i = 0; i < 800; i++) {
+      const pattern = genPattern(r, 4);
+      const auto = must(pattern, 'auto');
+      const vm = must(pattern, 'pikevm');
+      for (let j = 0; j < 12; j++) {
+        const input = genInput(r);
+        const where = `${JSON.stringify(pattern)} on [${Array.from(input).join(',')}]`;
+        expect(auto.test(input), where).toBe(vm.test(input));
+        expect(auto.exec(input)?.groups, where).toEqual(vm.exec(input)?.groups);
+        compared++;
+      }
+    }
+    expect(compared).toBe(9600);
+  });
+
+  it('on unrolled repetitions of fixed-length sub-expressions', () => {
+    const cases: readonly (readonly [string, string])[] = [
+      ['^(a){1001}', 'a'.repeat(1010)],
+      ['^(a){1000,1005}b', 'a'.repeat(1003) + 'b'],
+      ['^(a){1000,1005}?', 'a'.repeat(1004)],
+      ['^((?:ab){501}){2}c', 'ab'.repeat(1002) + 'c'],
+      ['^(x(y)){0,1003}$', 'xy'.repeat(1002)],
+    ];
+    for (const [pattern, input] of cases) {
+      expect(must(pattern, 'auto').exec(input), pattern).toEqual(must(pattern, 'pikevm').exec(input));
+    }
+  });
+});
