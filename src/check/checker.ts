@@ -77,6 +77,9 @@ export function checkFilter(ast: Expression, env: CheckEnvironment, bag: Diagnos
 }
 
 class Checker {
+  /** Rewrite-function calls seen so far (at most one per expression). */
+  private rewriteCalls = 0;
+
   constructor(
     private readonly env: CheckEnvironment,
     private readonly bag: DiagnosticBag,
@@ -488,6 +491,9 @@ class Checker {
         node.nameSpan,
       );
     }
+    if (fn.rewrite === true && ++this.rewriteCalls === 2) {
+      this.bag.error('too-many-rewrite-functions', `only one regex_replace() or wildcard_replace() is allowed per expression, and they cannot be nested`, node.nameSpan);
+    }
     const implicit: FieldInfo[] = [];
     for (const name of fn.implicitFields ?? []) {
       const field = this.env.field(name);
@@ -507,10 +513,12 @@ class Checker {
     }
     const args: CheckedValue[] = [];
     const types: Type[] = [];
+    const literals: unknown[] = [];
     let ok = true;
     node.args.forEach((arg, i) => {
       const param = params[Math.min(i, params.length - 1)]!;
-      const checked = this.argument(fn, param, arg, i, types);
+      const checked = this.argument(fn, param, arg, i, types, literals);
+      literals.push(checked?.kind === 'literal' ? checked.value : undefined);
       if (checked === undefined) {
         ok = false;
         types.push(BYTES);
@@ -526,7 +534,7 @@ class Checker {
     return { kind: 'call', fn, args, implicit, type, mapped: false, span: node.span };
   }
 
-  private argument(fn: BuiltinFunction, param: ParameterSpec, arg: Argument, index: number, previous: Type[]): CheckedValue | undefined {
+  private argument(fn: BuiltinFunction, param: ParameterSpec, arg: Argument, index: number, previous: Type[], literals: readonly unknown[]): CheckedValue | undefined {
     const position = `argument #${index + 1} (${param.name}) of ${fn.name}()`;
     if (isLiteral(arg)) {
       if (param.kind === 'field') {
@@ -545,7 +553,7 @@ class Checker {
         this.bag.error('invalid-argument-type', `invalid type of ${position}: expected ${describeParameterType(param.type)}, got ${formatType(type)}`, arg.span);
         return undefined;
       }
-      const problem = param.validate?.(value);
+      const problem = param.validate?.(value, literals);
       if (problem !== undefined) {
         this.bag.error('invalid-argument-value', `invalid value of ${position}: ${problem}`, arg.span);
         return undefined;
@@ -566,6 +574,10 @@ class Checker {
     if (!this.acceptsType(param, value.type, previous)) {
       const shown = value.mapped ? `${formatType(value.type)} (each element of [*])` : formatType(value.type);
       this.bag.error('invalid-argument-type', `invalid type of ${position}: expected ${describeParameterType(param.type)}, got ${shown}`, arg.span);
+      return undefined;
+    }
+    if (param.fields !== undefined && !(value.kind === 'field' && param.fields.includes(value.field.name))) {
+      this.bag.error('invalid-argument-value', `invalid value of ${position}: expected one of the fields ${param.fields.join(', ')}`, arg.span);
       return undefined;
     }
     return value;

@@ -54,6 +54,7 @@ export const DIAGNOSTIC_CODES = {
   'invalid-argument-kind': 'A literal passed where a function needs a field, or the reverse.',
   'invalid-argument-type': 'A function argument of the wrong type.',
   'invalid-argument-value': 'A literal function argument with a value the function rejects.',
+  'too-many-rewrite-functions': 'More than one `regex_replace`/`wildcard_replace` in one expression.',
   // Products and phases
   'function-not-allowed-in-phase': 'A function Cloudflare does not offer in the phase selected with the `phase` option.',
   'deprecated-field': 'A field Cloudflare has deprecated (a warning that names the replacement).',

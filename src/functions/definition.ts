@@ -30,9 +30,13 @@ export interface ParameterSpec {
   readonly kind: ArgumentKind;
   /**
    * Checks a literal argument's value at compile time (e.g. `split`'s limit); returns a
-   * message for `invalid-argument-value`, or `undefined` when the value is fine.
+   * message for `invalid-argument-value`, or `undefined` when the value is fine. `previous`
+   * holds the values of the earlier arguments that are literals (`undefined` for the others),
+   * for checks that relate two arguments.
    */
-  readonly validate?: (value: unknown) => string | undefined;
+  readonly validate?: (value: unknown, previous: readonly unknown[]) => string | undefined;
+  /** When set, the argument must be one of these fields (e.g. `remove_query_args`' query). */
+  readonly fields?: readonly string[];
 }
 
 /**
@@ -64,6 +68,11 @@ export interface BuiltinFunction {
    * absent = everywhere. Checked when the `phase` option is set.
    */
   readonly phases?: readonly string[];
+  /**
+   * Rewrite functions (`regex_replace`, `wildcard_replace`): Cloudflare allows at most one of
+   * them per expression.
+   */
+  readonly rewrite?: boolean;
   /** Computes the result; `undefined` means no value (missing). */
   readonly call: (args: unknown[]) => unknown;
 }

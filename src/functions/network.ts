@@ -66,7 +66,15 @@ export const bitSlice: BuiltinFunction = {
       validate: (value) => (typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value) ? undefined : 'expected "ip", "tcp" or "udp"'),
     },
     offset('offset_start'),
-    offset('offset_end'),
+    {
+      ...offset('offset_end'),
+      validate: (value, [, start]) => {
+        const problem = offset('offset_end').validate(value);
+        if (problem !== undefined || typeof start !== 'number' || typeof value !== 'number') return problem;
+        if (value <= start) return 'offset_end must be greater than offset_start';
+        return value - start > BIT_SLICE_MAX_BITS ? `a slice is at most ${BIT_SLICE_MAX_BITS} bits` : undefined;
+      },
+    },
   ],
   returns: INT,
   implicitFields: PROTOCOLS.map((p) => PACKET_FIELDS[p]),

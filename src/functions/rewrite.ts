@@ -120,6 +120,7 @@ const compiledRegex = (pattern: string): RegexResult => regexes.get(pattern, () 
 /** `regex_replace(source, regex, replacement)`: replaces the first match of the regex. */
 export const regexReplace: BuiltinFunction = {
   name: 'regex_replace',
+  rewrite: true,
   description: 'Replaces the first match of the regular expression with the replacement (${1}…${8} insert captures, $$ is "$"); no match leaves the source unchanged.',
   params: [
     { name: 'source', type: BYTES, kind: 'field' },
@@ -176,6 +177,7 @@ function compiledWildcard(pattern: BytesValue, caseSensitive: boolean): Wildcard
  */
 export const wildcardReplace: BuiltinFunction = {
   name: 'wildcard_replace',
+  rewrite: true,
   description:
     'If the whole source matches the wildcard pattern, returns the replacement with ${n} = what the n-th * matched; else the source. Case-insensitive unless flags is "s".',
   params: [
@@ -220,7 +222,7 @@ export const removeQueryArgs: BuiltinFunction = {
   name: 'remove_query_args',
   description: 'Removes every query-string argument with one of the given names (exact, case-sensitive), keeping the others in order.',
   params: [
-    { name: 'query', type: BYTES, kind: 'field' },
+    { name: 'query', type: BYTES, kind: 'field', fields: ['http.request.uri.query', 'raw.http.request.uri.query'] },
     {
       name: 'name',
       type: BYTES,

@@ -42,12 +42,16 @@ describe('bit_slice', () => {
     expect(evaluate('not bit_slice("tcp", 0, 16) ge 0', { 'raw.packet.udp': UDP })).toBe(true);
   });
 
-  it('is missing past the end of the data, for empty or over-wide slices', () => {
+  it('is missing past the end of the data', () => {
     expect(evaluate('bit_slice("udp", 72, 80) eq 0x69', { 'raw.packet.udp': UDP })).toBe(true);
     expect(evaluate('bit_slice("udp", 80, 81) ge 0', { 'raw.packet.udp': UDP })).toBe(false);
-    expect(evaluate('bit_slice("ip", 8, 8) ge 0', packet)).toBe(false);
-    expect(evaluate('bit_slice("ip", 8, 4) ge 0', packet)).toBe(false);
-    expect(evaluate('bit_slice("ip", 0, 33) ge 0', packet)).toBe(false);
+  });
+
+  it('rejects empty, reversed and over-wide slices at compile time', () => {
+    expect(expectError('bit_slice("ip", 8, 8) ge 0', 'invalid-argument-value')).toContain('greater than offset_start');
+    expect(expectError('bit_slice("ip", 8, 4) ge 0', 'invalid-argument-value')).toContain('greater than offset_start');
+    expect(expectError('bit_slice("ip", 0, 33) ge 0', 'invalid-argument-value')).toContain('at most 32 bits');
+    expectValid('bit_slice("ip", 0, 32) ge 0');
   });
 
   it('readBits: most significant bit first, unsigned up to 32 bits', () => {

@@ -181,6 +181,14 @@ describe('remove_query_args', () => {
     expectError('remove_query_args("a=1", "a") eq ""', 'invalid-argument-kind');
     expectError('remove_query_args(http.request.uri.query, http.host) eq ""', 'invalid-argument-kind');
     expectError('remove_query_args(test.int, "a") eq ""', 'invalid-argument-type');
+    // Only the query-string fields are accepted as the source.
+    expect(expectError('remove_query_args(http.host, "a") eq ""', 'invalid-argument-value')).toContain('http.request.uri.query');
+    expectValid('remove_query_args(raw.http.request.uri.query, "a") eq ""');
+  });
+
+  it('allows one rewrite function per expression', () => {
+    expectError('regex_replace(regex_replace(http.host, "a", "b"), "c", "d") eq "x"', 'too-many-rewrite-functions');
+    expectError('concat(wildcard_replace(http.host, "*", "x"), regex_replace(http.host, "a", "b")) eq "x"', 'too-many-rewrite-functions');
   });
 
   it('propagates missing', () => {
