@@ -7,22 +7,21 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-function quickStartCode(): string {
-  const section = readme.split(/^## Quick start$/m)[1]!;
-  return /```ts\n([\s\S]*?)```/.exec(section)![1]!;
-}
+/** Every ```ts block of the README that states what it prints. */
+const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.includes('// prints:'));
 
-describe('README quick start', () => {
+describe('README examples', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('runs and prints what its comments say', async () => {
-    const code = quickStartCode();
+  it('include the quick start and the ruleset walk-through', () => expect(examples.length).toBeGreaterThanOrEqual(2));
+
+  it.each(examples.map((code, i) => [i, code]))('example %i runs and prints what its comments say', async (i, code) => {
     const expected = [...code.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]);
     expect(expected.length).toBeGreaterThan(3);
     const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
     const dir = new URL('./.generated/', import.meta.url);
     mkdirSync(dir, { recursive: true });
-    const file = new URL('./readme-quick-start.ts', dir);
+    const file = new URL(`./readme-example-${i}.ts`, dir);
     writeFileSync(file, code.replace(/from 'wirefilter-ts'/g, `from ${JSON.stringify(index)}`));
     const printed: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {

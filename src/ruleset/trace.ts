@@ -94,7 +94,10 @@ export class Explainer {
     return node.array ? ((value as boolean[] | undefined) ?? []) : (value as boolean);
   }
 
-  private leftValue(value: CheckedValue, slots: Slots): ExplanationNode['value'] {
+  private leftValue(shown: CheckedValue, slots: Slots): ExplanationNode['value'] {
+    // A predicate call such as starts_with(x, "/a") says more through what it was given.
+    const first = shown.kind === 'call' && shown.type.kind === 'Bool' ? shown.args[0] : undefined;
+    const value = first !== undefined && first.kind !== 'literal' && first.kind !== 'condition' ? first : shown;
     const read = value.mapped
       ? this.compiled(value, () => this.parts.elements(value))
       : this.compiled(value, () => this.parts.value(value));
