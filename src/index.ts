@@ -14,6 +14,16 @@ export { Scheme, Filter } from './scheme/scheme.js';
 export type { SchemeDefinition, SchemeOptions, FieldDefinition, ListDefinition, SchemeField, SchemeFunction } from './scheme/scheme.js';
 export { cloudflareScheme, CLOUDFLARE_FIELDS, MANAGED_IP_LISTS, WAF_CUSTOM_RULES_PHASE } from './cloudflare/scheme.js';
 export type { CloudflareSchemeConfig, CatalogueField } from './cloudflare/scheme.js';
+export { requestFields, DERIVED_FIELDS } from './cloudflare/request.js';
+export type {
+  RequestFacts,
+  RequestFieldsOptions,
+  RequestFieldValues,
+  RequestLike,
+  FetchRequestLike,
+  NodeRequestLike,
+  UrlNormalization,
+} from './cloudflare/request.js';
 export { ExecutionContext } from './compile/context.js';
 export type { FieldValues } from './compile/context.js';
 export { WirefilterError } from './errors.js';
