@@ -1,5 +1,5 @@
 /**
- * Runs the README's quick-start example and checks every `// prints:` comment in it.
+ * Runs every README example that says what it prints, and checks each `// prints:` line.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
