@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../support/random.js';
 import { INT64_MAX, INT64_MIN, type IntSetItem, type IntValue, parseIntSetItem } from '../../src/values/int.js';
 import { IntRangeSet } from '../../src/values/int-set.js';
-
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** Parses a set literal body the way the expression parser will: items separated by spaces. */
 function set(body: string): IntRangeSet {

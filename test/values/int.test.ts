@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../support/random.js';
 import {
   compareInt,
   INT64_MAX,
@@ -8,16 +9,6 @@ import {
   parseIntSetItem,
   toIntValue,
 } from '../../src/values/int.js';
-
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** A random int64, biased towards interesting magnitudes. */
 function randomInt64(rand: () => number): bigint {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../support/random.js';
 import {
   formatIpAddress,
   ipv4Address,
@@ -10,16 +11,6 @@ import {
   parseIpLiteral,
 } from '../../src/values/ip.js';
 import { IpRangeSet } from '../../src/values/ip-set.js';
-
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 function ip(text: string): IpAddress {
   const a = parseIpAddress(text);

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../support/random.js';
 import {
   compareIp,
   formatIpAddress,
@@ -12,17 +13,6 @@ import {
   parseIpLiteral,
   toIpAddress,
 } from '../../src/values/ip.js';
-
-/** Deterministic PRNG (mulberry32) so property checks are reproducible. */
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** The address as a BigInt (naive reference representation). */
 function big(ip: IpAddress): bigint {
