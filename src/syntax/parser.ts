@@ -142,7 +142,9 @@ const errorMessages: IParserErrorMessageProvider = {
   },
 };
 
-const isIdentifierValid = (name: string): boolean => !name.split('.').some((segment) => segment === '');
+/** False when a dotted name has an empty segment (`a..b`, `a.`). */
+const EMPTY_SEGMENT = /(?:^|\.)(?:\.|$)/;
+const isIdentifierValid = (name: string): boolean => !EMPTY_SEGMENT.test(name);
 
 /** The chevrotain parser. Use {@link parseExpression}; this class is internal. */
 class RulesParser extends EmbeddedActionsParser {
@@ -202,6 +204,10 @@ class RulesParser extends EmbeddedActionsParser {
 
   /** Closes `frame`, dropping frames left above it by sub-rules that failed and recovered. */
   private close(frame: Frame): void {
+    if (this.frames[this.frames.length - 1] === frame) {
+      this.frames.pop();
+      return;
+    }
     const at = this.frames.lastIndexOf(frame);
     if (at >= 0) this.frames.length = at;
   }

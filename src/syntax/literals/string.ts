@@ -26,6 +26,9 @@ export function decodeQuotedString(image: string, start: number, terminated: boo
   const span = { start, end: start + image.length };
   if (!terminated) bag.error('missing-ending-quote', 'could not find an ending quote for this string', span);
   const contentEnd = terminated ? image.length - 1 : image.length;
+  if (!image.includes('\\')) {
+    return { kind: 'String', form: 'quoted', bytes: encoder.encode(image.slice(1, contentEnd)), contentStart: start + 1, span };
+  }
   const bytes: number[] = [];
   let runStart = 1;
   let i = 1;
