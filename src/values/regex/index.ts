@@ -30,6 +30,7 @@ import { RegexError, type RegexErrorKind } from './errors.js';
 import { emitPattern } from './emit.js';
 import { translate, type Hir, type Look } from './hir.js';
 import { parseRegex } from './parser.js';
+import { nativeFastPath } from './native.js';
 import { compileProgram, pikeSearch, type Program } from './pikevm.js';
 import { BASE_SIZE, hirSize } from './size.js';
 
@@ -58,13 +59,15 @@ export interface RegexOptions {
    */
   readonly utf8Literals?: boolean;
   /**
-   * Matching engine. `'auto'` (default) uses re2js and falls back to the
-   * built-in Pike VM only for assertions RE2 cannot express (Unicode word
-   * boundaries, CRLF-mode multi-line anchors). `'pikevm'` forces the VM,
-   * which follows Rust's compiler exactly; it is slower and mostly useful
-   * for differential testing.
+   * Matching engine. `'auto'` (default) runs patterns proven safe for
+   * backtracking on native `RegExp` (see `native.ts`), everything else on
+   * re2js, and falls back to the built-in Pike VM only for assertions RE2
+   * cannot express (Unicode word boundaries, CRLF-mode multi-line anchors).
+   * `'re2'` never uses native `RegExp`; `'pikevm'` forces the VM, which
+   * follows Rust's compiler exactly. Both are mostly useful for
+   * differential testing.
    */
-  readonly engine?: 'auto' | 'pikevm';
+  readonly engine?: 'auto' | 're2' | 'pikevm';
 }
 
 /** A successful or failed compilation. */
@@ -151,6 +154,25 @@ class Re2Engine implements Engine {
       spans.push(found);
     }
     return spans;
+  }
+}
+
+/**
+ * Matching on JavaScript's RegExp for patterns proven safe (see `native.ts`); capture groups
+ * still come from the linear-time engine, which follows Rust's leftmost-first semantics.
+ */
+class NativeEngine implements Engine {
+  constructor(
+    private readonly re: RegExp,
+    private readonly linear: Engine,
+  ) {}
+
+  test(input: string): boolean {
+    return this.re.test(input);
+  }
+
+  exec(input: string): Spans | undefined {
+    return this.re.test(input) ? this.linear.exec(input) : undefined;
   }
 }
 
@@ -266,7 +288,9 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
         pattern,
       );
     }
-    const engine = new Re2Engine(re, emitted.groupMap);
+    const linear = new Re2Engine(re, emitted.groupMap);
+    const native = options.engine === 're2' ? undefined : nativeFastPath(hir);
+    const engine: Engine = native === undefined ? linear : new NativeEngine(native, linear);
     return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, engine) };
   } catch (e) {
     if (e instanceof RegexError) return failure(e, pattern);

@@ -1,0 +1,67 @@
+/**
+ * The native-RegExp fast path: which patterns take it, and that it agrees with the
+ * linear-time engine on every input.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileRegex, type CompiledRegex } from '../../src/values/regex/index.js';
+import { rng } from '../support/random.js';
+
+const compile = (pattern: string, engine?: 'auto' | 're2'): CompiledRegex & { enginePattern?: string } => {
+  const result = compileRegex(pattern, { engine });
+  if (!result.ok) throw new Error(result.message);
+  return result.regex;
+};
+
+/** Whether a pattern runs on native RegExp (its engine object is the native one). */
+const isNative = (pattern: string): boolean => {
+  const regex = compile(pattern) as unknown as { engine: { constructor: { name: string } } };
+  return regex.engine.constructor.name === 'NativeEngine';
+};
+
+describe('native fast path eligibility', () => {
+  it.each([
+    '(?i)(bot|crawler|spider|curl)',
+    '^/wp-login\\.php$',
+    'login',
+    '\\bapi\\b',
+    '[0-9a-f]{32}',
+    '^/(en|fr|de)/',
+    '(?s)a.b',
+  ])('takes %s', (pattern) => expect(isNative(pattern)).toBe(true));
+
+  it.each([
+    '^/api/v[0-9]+/', // unbounded repetition
+    '(a+)+$',
+    '(a|a)*b',
+    '(ab){2,3}', // repetition of more than one byte
+    '[ab]{0,64}[ab]{0,64}[ab]{0,64}c', // too many ways to match
+    '(?m)^a$', // multi-line anchors
+    '(?u)\\p{Hangul}', // Unicode classes
+    'a{100}', // long repetition
+  ])('leaves %s to the linear-time engine', (pattern) => expect(isNative(pattern)).toBe(false));
+});
+
+describe('native fast path agreement', () => {
+  const patterns = [
+    '(?i)(bot|crawler|spider|curl)', '^/wp-login\\.php$', '\\bapi\\b', '[0-9a-f]{8}', '^/(en|fr|de)/', '(?s)a.b', 'a.b',
+    '(?i)é?', '\\xff', '^.$', '^..$', 'caf\\xC3\\xA9', '\\Bx', '(?i)select\\s{1,8}from', '[^a-z]{2}', 'a??b', '^$',
+  ].filter((p) => compileRegex(p).ok);
+  const alphabet = ['a', 'b', 'x', 'é', 'É', '\n', '\r', ' ', '/', 'bot', 'BOT', 'api', '-', '\u00ff', '\ud800', 'select', 'FROM', '0', 'f', 'caf'];
+  const random = rng(7);
+
+  for (const pattern of patterns) {
+    it(pattern, () => {
+      const fast = compile(pattern);
+      const linear = compile(pattern, 're2');
+      for (let i = 0; i < 400; i++) {
+        let input = '';
+        const n = random() % 8;
+        for (let j = 0; j < n; j++) input += alphabet[random() % alphabet.length];
+        expect(fast.test(input), JSON.stringify(input)).toBe(linear.test(input));
+        const bytes = Uint8Array.from({ length: random() % 6 }, () => random() % 256);
+        expect(fast.test(bytes)).toBe(linear.test(bytes));
+        expect(fast.exec(input)).toEqual(linear.exec(input));
+      }
+    });
+  }
+});
