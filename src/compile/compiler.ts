@@ -413,6 +413,9 @@ class BytesSet {
   }
 }
 
+/** Sets up to this size are scanned linearly. */
+const SMALL_SET = 8;
+
 function setTest(set: SetItems): TestFn {
   switch (set.type) {
     case 'Bytes': {
@@ -421,6 +424,12 @@ function setTest(set: SetItems): TestFn {
     }
     case 'Int': {
       const members = IntRangeSet.fromItems(set.items);
+      // Small sets of plain values (ports, status codes): a packed array scan beats the
+      // range set's bounds checks and binary search.
+      if (set.items.length <= SMALL_SET && set.items.every((i) => i.kind === 'value' && typeof i.value === 'number')) {
+        const values = set.items.map((i) => (i as { value: number }).value);
+        return (v) => (typeof v === 'number' ? values.includes(v) : typeof v === 'bigint' && members.has(v));
+      }
       return (v) => (typeof v === 'number' || typeof v === 'bigint') && members.has(v);
     }
     case 'Ip': {
