@@ -189,20 +189,8 @@ class Compiler implements PartCompiler {
       case 'lt':
       case 'le':
       case 'gt':
-      case 'ge': {
-        const compare = this.ordering(test.literal);
-        switch (test.operator) {
-          case 'lt':
-            return (v) => compare(v) < 0;
-          case 'le':
-            return (v) => compare(v) <= 0;
-          case 'gt':
-            return (v) => compare(v) > 0;
-          case 'ge':
-            return (v) => compare(v) >= 0;
-        }
-      }
-      // falls through (unreachable: the inner switch is exhaustive)
+      case 'ge':
+        return orderingTest(test.operator, this.ordering(test.literal));
       case 'contains': {
         const literal = test.literal;
         return (v) => isBytesValue(v) && literal.containedIn(v);
@@ -367,6 +355,20 @@ class Compiler implements PartCompiler {
       default:
         throw new Error(`internal: ${(node as CheckedValue).kind} is never a [*] value`);
     }
+  }
+}
+
+/** `lt`/`le`/`gt`/`ge` over a comparator (which returns NaN for incomparable values: false). */
+function orderingTest(operator: 'lt' | 'le' | 'gt' | 'ge', compare: (value: unknown) => number): TestFn {
+  switch (operator) {
+    case 'lt':
+      return (v) => compare(v) < 0;
+    case 'le':
+      return (v) => compare(v) <= 0;
+    case 'gt':
+      return (v) => compare(v) > 0;
+    case 'ge':
+      return (v) => compare(v) >= 0;
   }
 }
 
