@@ -1,12 +1,25 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  platform: 'neutral',
-  treeshake: true,
-});
+export default defineConfig([
+  // The library: browser-safe, ESM + CJS + declarations.
+  {
+    entry: { index: 'src/index.ts', service: 'src/service/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: 'neutral',
+    treeshake: true,
+  },
+  // Node programs (ESM: they use import.meta.url); the shebang in each entry is kept.
+  {
+    entry: { lsp: 'src/service/lsp/main.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+  },
+]);

@@ -53,3 +53,18 @@ export type {
 } from './ruleset/types.js';
 export { renderTrace } from './ruleset/trace.js';
 export type { RuleTrace, ExplanationNode, TraceValue } from './ruleset/trace.js';
+export { LanguageService, formatExpression, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS } from './service/index.js';
+export type {
+  CompletionItem,
+  CompletionKind,
+  CompletionList,
+  FormatOptions,
+  HoverInfo,
+  LanguageServiceOptions,
+  ParameterInfo,
+  SemanticToken,
+  SemanticTokenType,
+  SemanticTokenModifier,
+  SignatureHelpInfo,
+  SignatureInfo,
+} from './service/index.js';

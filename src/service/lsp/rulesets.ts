@@ -1,0 +1,102 @@
+/**
+ * Finds the filter expressions inside Cloudflare Rulesets API JSON: a ruleset object
+ * (`{"phase": …, "rules": [...]}`), an API response (`{"result": {...}}` or
+ * `{"result": [...]}`), a bare rules array, or a single rule. Each rule's `expression` and
+ * its rate-limiting `ratelimit.counting_expression` are expressions.
+ *
+ * @module
+ */
+import { parseJson, scanStrings, type JsonNode, type JsonString } from './json-scanner.js';
+
+/** An expression embedded in a JSON document. */
+export interface EmbeddedExpression {
+  /** The JSON string holding the expression (decoded value and offset map). */
+  string: JsonString;
+  /** The phase of the ruleset it belongs to, when the document says. */
+  phase?: string;
+}
+
+type JsonObject = JsonNode & { kind: 'object' };
+
+function member(node: JsonNode | undefined, name: string): JsonNode | undefined {
+  return node?.kind === 'object' ? node.members.find((m) => m.key.value === name)?.value : undefined;
+}
+
+function stringMember(node: JsonNode | undefined, name: string): JsonString | undefined {
+  const value = member(node, name);
+  return value?.kind === 'string' ? value : undefined;
+}
+
+const isRule = (node: JsonNode): node is JsonObject => node.kind === 'object' && stringMember(node, 'expression') !== undefined;
+const isRuleset = (node: JsonNode): node is JsonObject => node.kind === 'object' && member(node, 'rules')?.kind === 'array';
+
+function fromRule(rule: JsonNode, phase: string | undefined, out: EmbeddedExpression[]): void {
+  if (rule.kind !== 'object') return;
+  const withPhase = (string: JsonString): EmbeddedExpression => (phase === undefined ? { string } : { string, phase });
+  const expression = stringMember(rule, 'expression');
+  if (expression !== undefined) out.push(withPhase(expression));
+  // An empty counting expression means "same as the rule expression": nothing to check.
+  const counting = stringMember(member(rule, 'ratelimit'), 'counting_expression');
+  if (counting !== undefined && counting.value !== '') out.push(withPhase(counting));
+}
+
+function fromRuleset(ruleset: JsonObject, out: EmbeddedExpression[]): void {
+  const phase = stringMember(ruleset, 'phase')?.value;
+  const rules = member(ruleset, 'rules');
+  if (rules?.kind === 'array') for (const rule of rules.items) fromRule(rule, phase, out);
+}
+
+/** The expressions of a parsed document, or `undefined` when it is not Rulesets JSON. */
+function fromTree(root: JsonNode): EmbeddedExpression[] | undefined {
+  const out: EmbeddedExpression[] = [];
+  const top = member(root, 'result') ?? root;
+  if (top.kind === 'array') {
+    if (!top.items.some((item) => isRule(item) || isRuleset(item))) return undefined;
+    for (const item of top.items) {
+      if (isRuleset(item)) fromRuleset(item, out);
+      else fromRule(item, undefined, out);
+    }
+    return out;
+  }
+  if (isRuleset(top)) {
+    fromRuleset(top, out);
+    return out;
+  }
+  if (isRule(top)) {
+    fromRule(top, undefined, out);
+    return out;
+  }
+  return undefined;
+}
+
+/**
+ * The expressions of a Rulesets JSON document, or `undefined` when the document does not
+ * look like one. While the document is not valid JSON (mid-edit), every string that is the
+ * value of an `"expression"` or `"counting_expression"` member is taken.
+ */
+export function findExpressions(text: string): EmbeddedExpression[] | undefined {
+  let root: JsonNode;
+  try {
+    root = parseJson(text);
+  } catch {
+    return scanExpressions(text);
+  }
+  return fromTree(root);
+}
+
+function scanExpressions(text: string): EmbeddedExpression[] | undefined {
+  const strings = scanStrings(text);
+  const out: EmbeddedExpression[] = [];
+  let phase: string | undefined;
+  for (let i = 0; i + 1 < strings.length; i++) {
+    const key = strings[i]!;
+    const value = strings[i + 1]!;
+    if (key.after !== ':' || value.before !== ':') continue;
+    if (key.string.value === 'phase' && phase === undefined) phase = value.string.value;
+    if (key.string.value === 'expression' || (key.string.value === 'counting_expression' && value.string.value !== '')) {
+      out.push({ string: value.string });
+    }
+  }
+  if (out.length === 0) return undefined;
+  return phase === undefined ? out : out.map((e) => ({ ...e, phase }));
+}
