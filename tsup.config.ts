@@ -14,7 +14,7 @@ export default defineConfig([
   },
   // Node programs (ESM: they use import.meta.url); the shebang in each entry is kept.
   {
-    entry: { lsp: 'src/service/lsp/main.ts' },
+    entry: { cli: 'src/cli/bin.ts', lsp: 'src/service/lsp/main.ts' },
     format: ['esm'],
     dts: false,
     sourcemap: true,

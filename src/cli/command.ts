@@ -1,0 +1,50 @@
+/**
+ * Helpers shared by the command definitions: the common options and the tool's identity.
+ *
+ * @module
+ */
+import { Command, Option } from 'commander';
+import packageJson from '../../package.json';
+import { processIo, type Io } from './io.js';
+
+/** Name and version of the tool. */
+export const TOOL = {
+  name: 'wirefilter',
+  version: (packageJson as { version: string }).version,
+};
+
+/** Output formats. */
+export type Format = 'text' | 'json' | 'sarif';
+
+/** Options every command has. */
+export interface CommonOptions {
+  format: Format;
+  color?: boolean;
+}
+
+/** Options of commands that use a scheme. */
+export interface SchemeOptions {
+  scheme?: string;
+  lists?: string;
+}
+
+/** Reports the exit code of a command's action to `main`. */
+export type Done = (code: number) => void;
+
+/** Adds `--format` (with the given choices) and `--color`/`--no-color`. */
+export function withCommon(command: Command, formats: readonly Format[] = ['text', 'json']): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default('text'))
+    .addOption(new Option('--color', 'force colours'))
+    .addOption(new Option('--no-color', 'disable colours (also: NO_COLOR=1)'));
+}
+
+/** Adds `--scheme` and `--lists`. */
+export function withScheme(command: Command): Command {
+  return command
+    .option('--scheme <file>', 'custom scheme definition (JSON: {"fields": {...}, "lists"?, "options"?}); default: Cloudflare\'s fields')
+    .option('--lists <file>', 'lists for `in $name` (JSON: {"name": {"type": "Ip"|"Int"|"Bytes", "items": [...]}})');
+}
+
+/** The streams of a command, with colours per its options. */
+export const ioFor = (options: { color?: boolean }): Io => processIo(options.color);

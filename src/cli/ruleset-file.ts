@@ -1,0 +1,225 @@
+/**
+ * Ruleset files: Rulesets API JSON — a ruleset object, the API's `{"result": ruleset}`
+ * envelope, or a plain array of rules — read with the location of every value, loaded into a
+ * `Ruleset`, and its problems turned into findings at file lines and columns.
+ *
+ * @module
+ */
+import { renderDiagnostic } from '../check/render.js';
+import { Ruleset, RulesetError } from '../ruleset/ruleset.js';
+import type { RuleInput, RulesetOptions, RulesetProblem, RulesetSource } from '../ruleset/types.js';
+import type { Scheme } from '../scheme/scheme.js';
+import { WirefilterError } from '../errors.js';
+import { levelOf, type Finding } from './findings.js';
+import { CliError, displayPath, isObject, readText } from './io.js';
+import { joinPath, JsonSource, JsonSyntaxError } from './json-source.js';
+
+/** A ruleset file as read: its text, locations, and the ruleset inside. */
+export interface RulesetFile {
+  /** The path as given. */
+  file: string;
+  /** The path as displayed (relative, `/`). */
+  display: string;
+  json: JsonSource;
+  source: RulesetSource;
+  /** JSON path of the ruleset object or rules array in the file (`''`, `result`). */
+  base: string;
+  /** The rules as given (possibly not all objects). */
+  rules: unknown[];
+}
+
+/** A short description of a rule for listings and summaries. */
+export interface RuleSummary {
+  /** The id the evaluator reports: id, else ref, else `#<index>`. */
+  id: string;
+  index: number;
+  /** What to show: ref (readable) when the id is a generated hex string, else the id. */
+  label: string;
+  description?: string;
+  action: string;
+  expression: string;
+  enabled: boolean;
+  /** False for skip rules with `logging.enabled: false`: their matches produce no event. */
+  logged: boolean;
+}
+
+/** Why a file could not be read as a ruleset (as a finding). */
+export class RulesetFileError extends Error {
+  constructor(readonly finding: Finding) {
+    super(finding.message);
+  }
+}
+
+/** Finds the ruleset in a parsed JSON document; returns its JSON path, or undefined. */
+function locateRuleset(value: unknown): string | undefined {
+  if (Array.isArray(value)) return '';
+  if (isObject(value) && Array.isArray(value.rules)) return '';
+  if (isObject(value) && (Array.isArray(value.result) || (isObject(value.result) && Array.isArray(value.result.rules)))) return 'result';
+  return undefined;
+}
+
+/** Parses ruleset file text. Throws {@link RulesetFileError} for invalid JSON or another shape. */
+export function parseRulesetFile(file: string, text: string): RulesetFile {
+  const display = displayPath(file);
+  let json: JsonSource;
+  try {
+    json = new JsonSource(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    const position = positionOf(text, error.offset);
+    throw new RulesetFileError({
+      code: 'invalid-json',
+      level: 'error',
+      message: `invalid JSON: ${error.message}`,
+      file: display,
+      region: { start: position, end: position, startOffset: error.offset, endOffset: error.offset },
+    });
+  }
+  const base = locateRuleset(json.value);
+  if (base === undefined) {
+    const root = json.location('')!;
+    throw new RulesetFileError({
+      code: 'invalid-ruleset',
+      level: 'error',
+      message: 'expected a ruleset: a Rulesets API ruleset object with a "rules" array, {"result": ruleset}, or an array of rules',
+      file: display,
+      path: '',
+      region: json.region(root.start, root.start + 1),
+    });
+  }
+  const source = (base === '' ? json.value : (json.value as { result: unknown }).result) as RulesetSource;
+  const rules = Array.isArray(source) ? source : source.rules;
+  return { file, display, json, source, base, rules };
+}
+
+/** Reads a ruleset file (see {@link parseRulesetFile}); a missing file is a usage error. */
+export function readRulesetFile(file: string): RulesetFile {
+  return parseRulesetFile(file, readText(file));
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split(/\r\n|\r|\n/).length;
+  const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** The file JSON path of a problem path (relative to the ruleset, e.g. `rules[2].action`). */
+export function filePath(file: RulesetFile, problemPath: string): string {
+  if (Array.isArray(file.source)) {
+    // The rules array is the ruleset: `rules[2].x` → `<base>[2].x`.
+    const rest = problemPath.replace(/^rules(?=\[|$)/, '');
+    return file.base + rest;
+  }
+  return problemPath === '' ? file.base : file.base === '' ? problemPath : joinPath(file.base, problemPath);
+}
+
+/** The JSON path of a rule's expression in the file. */
+export const expressionPath = (file: RulesetFile, index: number): string => filePath(file, `rules[${index}].expression`);
+
+/** Summaries of the rules in file order (invalid entries get placeholders). */
+export function ruleSummaries(file: RulesetFile): RuleSummary[] {
+  return file.rules.map((raw, index) => {
+    const rule = (isObject(raw) ? raw : {}) as Partial<RuleInput>;
+    const ownId = typeof rule.id === 'string' && rule.id !== '' ? rule.id : undefined;
+    const ref = typeof rule.ref === 'string' && rule.ref !== '' ? rule.ref : undefined;
+    const id = ownId ?? ref ?? `#${index}`;
+    const generated = ownId !== undefined && /^[0-9a-f]{32}$/.test(ownId);
+    return {
+      id,
+      index,
+      label: generated && ref !== undefined ? ref : id,
+      ...(typeof rule.description === 'string' && { description: rule.description }),
+      action: typeof rule.action === 'string' ? rule.action : '?',
+      expression: typeof rule.expression === 'string' ? rule.expression : '',
+      enabled: rule.enabled !== false,
+      logged: !(isObject(rule.logging) && rule.logging.enabled === false),
+    };
+  });
+}
+
+/** The outcome of loading: the ruleset (when it loads) and every problem (errors and warnings). */
+export interface LoadOutcome {
+  ruleset?: Ruleset;
+  problems: readonly RulesetProblem[];
+}
+
+/** Loads the ruleset of a file; never throws for problems in the ruleset. */
+export function loadRuleset(scheme: Scheme, file: RulesetFile, options: RulesetOptions = {}): LoadOutcome {
+  try {
+    const ruleset = new Ruleset(scheme, file.source, options);
+    return { ruleset, problems: ruleset.warnings };
+  } catch (error) {
+    if (error instanceof RulesetError) return { problems: error.problems };
+    if (error instanceof WirefilterError) {
+      return { problems: [{ code: error.code, severity: 'error', message: error.message, ruleset: 'zone', path: '' }] };
+    }
+    throw error;
+  }
+}
+
+/** Loads a ruleset that must load: problems become a CLI error listing the errors (exit 1). */
+export function requireRuleset(scheme: Scheme, file: RulesetFile, options: RulesetOptions = {}): Ruleset {
+  const outcome = loadRuleset(scheme, file, options);
+  if (outcome.ruleset !== undefined) return outcome.ruleset;
+  const errors = problemFindings(file, outcome.problems).filter((f) => f.level === 'error');
+  const lines = errors.map((f) => `${f.file}:${f.region?.start.line ?? 1}:${f.region?.start.column ?? 1}: ${f.code}${f.rule ? ` (rule ${f.rule})` : ''}: ${f.message}`);
+  throw new CliError(`${file.display} does not load (run \`wirefilter check ${file.display}\` for details):\n${lines.join('\n')}`, 1);
+}
+
+/** Turns loading problems into findings located in the file. */
+export function problemFindings(file: RulesetFile, problems: readonly RulesetProblem[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const problem of problems) {
+    const path = filePath(file, problem.path);
+    const base = {
+      file: file.display,
+      ...(problem.rule !== undefined && { rule: problem.rule }),
+      ...(problem.index !== undefined && { index: problem.index }),
+      path,
+    };
+    const expression = file.json.location(path)?.kind === 'string' && path.endsWith('expression') ? (lookup(file.json.value, path) as string) : undefined;
+    if (problem.diagnostics !== undefined && problem.diagnostics.length > 0 && expression !== undefined) {
+      const disabled = problem.code === 'invalid-disabled-rule';
+      const shown = problem.code === 'invalid-expression' || disabled ? problem.diagnostics.filter((d) => d.severity === 'error') : problem.diagnostics;
+      for (const d of shown) {
+        findings.push({
+          ...base,
+          code: disabled ? problem.code : d.code,
+          level: disabled ? 'warning' : levelOf(d.severity),
+          message: disabled ? `this disabled rule would not load if enabled: ${d.message}` : d.message,
+          expression,
+          span: d.span,
+          ...regionOf(file, path, d.span),
+          snippet: renderDiagnostic(expression, d, disabled ? { title: 'Filter parsing error (rule disabled)' } : {}),
+        });
+      }
+      continue;
+    }
+    const nearest = file.json.nearest(path);
+    findings.push({
+      ...base,
+      code: problem.code,
+      level: levelOf(problem.severity),
+      message: problem.message,
+      ...(nearest !== undefined && { region: file.json.region(nearest.location.start, nearest.location.end) }),
+    });
+  }
+  return findings;
+}
+
+function regionOf(file: RulesetFile, path: string, span: { start: number; end: number }): Pick<Finding, 'region'> {
+  const region = file.json.stringRegion(path, span.start, span.end);
+  return region !== undefined ? { region } : {};
+}
+
+/** The value at a JSON path of a parsed document. */
+export function lookup(value: unknown, path: string): unknown {
+  if (path === '') return value;
+  let current: unknown = value;
+  for (const [, key, index] of path.matchAll(/(?:^|\.)([^.[\]]+)|\[(\d+)\]/g)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = index !== undefined ? (current as unknown[])[Number(index)] : (current as Record<string, unknown>)[key!];
+  }
+  return current;
+}
