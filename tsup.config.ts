@@ -3,7 +3,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   // The library: browser-safe, ESM + CJS + declarations.
   {
-    entry: { index: 'src/index.ts', service: 'src/service/index.ts' },
+    entry: { index: 'src/index.ts', service: 'src/service/index.ts', codemirror: 'src/service/codemirror/index.ts' },
+    // The CodeMirror extension uses the host page's CodeMirror (peer dependencies).
+    external: [/^@codemirror\//, /^@lezer\//],
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
