@@ -7,7 +7,7 @@
  * @module
  */
 import type { CheckedCondition, CheckedListItem, CheckedValue, ComparisonTest, ListInfo, ScalarLiteral, SetItems } from '../check/checked.js';
-import { BytesLiteral, decodeUtf8Strict, isBytesValue, type BytesValue } from '../values/bytes.js';
+import { asciiLowerString, BytesLiteral, decodeUtf8Strict, isBytesValue, type BytesValue } from '../values/bytes.js';
 import { compareInt, type IntValue } from '../values/int.js';
 import { IntRangeSet } from '../values/int-set.js';
 import { compareIp, ipEquals, type IpAddress } from '../values/ip.js';
@@ -408,7 +408,8 @@ class BytesSet {
   }
 
   has(value: BytesValue): boolean {
-    if (typeof value === 'string') return this.texts.has(value.isWellFormed() ? value : value.toWellFormed());
+    // Ill-formed text (lone surrogates) compares as its UTF-8, i.e. with U+FFFD.
+    if (typeof value === 'string') return this.texts.has(value) || (!value.isWellFormed() && this.texts.has(value.toWellFormed()));
     const text = decodeUtf8Strict(value);
     if (text !== undefined) return this.texts.has(text);
     return this.binaries.some((b) => b.equals(value));
@@ -454,7 +455,8 @@ class HostnameSet {
   }
 
   has(value: BytesValue): boolean {
-    const host = typeof value === 'string' ? value.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : decodeUtf8Strict(value)?.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+    const text = typeof value === 'string' ? value : decodeUtf8Strict(value);
+    const host = text === undefined ? undefined : asciiLowerString(text);
     if (host === undefined) return false;
     if (this.exact.has(host)) return true;
     // `*.example.com` matches any name ending in `.example.com`, not the apex.

@@ -189,9 +189,30 @@ export function concatBytes(parts: BytesValue[]): BytesValue {
   return bytesToValue(out);
 }
 
+const UPPER = /[A-Z]/;
+const LOWER = /[a-z]/;
+
+/**
+ * Lowercases ASCII letters only. Common cases first: nothing to change, or pure ASCII text
+ * (where the built-in `toLowerCase` touches only A–Z); otherwise one run at a time, so that
+ * non-ASCII letters (`É`, the Kelvin sign) are never folded.
+ */
+export function asciiLowerString(text: string): string {
+  if (!UPPER.test(text)) return text;
+  if (isAscii(text)) return text.toLowerCase();
+  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+/** Uppercases ASCII letters only (see {@link asciiLowerString}). */
+export function asciiUpperString(text: string): string {
+  if (!LOWER.test(text)) return text;
+  if (isAscii(text)) return text.toUpperCase();
+  return text.replace(/[a-z]+/g, (s) => s.toUpperCase());
+}
+
 /** Maps ASCII letters with `fold`, leaving every other byte unchanged. */
-function mapAscii(value: BytesValue, pattern: RegExp, fold: (s: string) => string, delta: number, lo: number, hi: number): BytesValue {
-  if (typeof value === 'string') return value.replace(pattern, fold);
+function mapAscii(value: BytesValue, fold: (s: string) => string, delta: number, lo: number, hi: number): BytesValue {
+  if (typeof value === 'string') return fold(value);
   const out = new Uint8Array(value);
   for (let i = 0; i < out.length; i++) if (out[i]! >= lo && out[i]! <= hi) out[i] = out[i]! + delta;
   return out;
@@ -199,10 +220,10 @@ function mapAscii(value: BytesValue, pattern: RegExp, fold: (s: string) => strin
 
 /** ASCII-only lowercase (`A–Z` → `a–z`); other bytes, including UTF-8 sequences, unchanged. */
 export function asciiLower(value: BytesValue): BytesValue {
-  return mapAscii(value, /[A-Z]+/g, (s) => s.toLowerCase(), 32, 65, 90);
+  return mapAscii(value, asciiLowerString, 32, 65, 90);
 }
 
 /** ASCII-only uppercase (`a–z` → `A–Z`). */
 export function asciiUpper(value: BytesValue): BytesValue {
-  return mapAscii(value, /[a-z]+/g, (s) => s.toUpperCase(), -32, 97, 122);
+  return mapAscii(value, asciiUpperString, -32, 97, 122);
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { toBinaryString, type BytesValue } from './bytes.js';
+import { asciiLowerString, toBinaryString, type BytesValue } from './bytes.js';
 
 /** Options for {@link compileWildcard}. */
 export interface WildcardOptions {
@@ -20,7 +20,8 @@ export type WildcardCompileResult =
   | { ok: true; pattern: WildcardPattern }
   | { ok: false; message: string; /** byte offset of the problem in the pattern */ offset: number };
 
-const lowerAscii = (binary: string): string => binary.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+/** Binary strings hold bytes, so only A–Z may fold (byte 0xC9 É must stay). */
+const lowerAscii = asciiLowerString;
 
 /** A compiled wildcard pattern. */
 export class WildcardPattern {
