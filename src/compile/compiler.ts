@@ -70,6 +70,21 @@ class Compiler implements PartCompiler {
       case 'logical':
         return this.logical(node.operator, node.operands.map((o) => this.condition(o)));
       case 'quantifier': {
+        if (node.argument.kind === 'compare') {
+          // The common `any(x[*] op literal)`: test element by element and stop early,
+          // without building the Array<Bool>.
+          const elements = this.elements(node.argument.left);
+          const test = this.test(node.argument.test);
+          return node.quantifier === 'any'
+            ? (s) => {
+                for (const element of elements(s)) if (test(element)) return true;
+                return false;
+              }
+            : (s) => {
+                for (const element of elements(s)) if (!test(element)) return false;
+                return true;
+              };
+        }
         const argument = this.arrayCondition(node.argument);
         return node.quantifier === 'any'
           ? (s) => argument(s)?.includes(true) ?? false
