@@ -6,6 +6,9 @@
 import type { Diagnostic } from './check/diagnostics.js';
 import { renderDiagnostics } from './check/render.js';
 
+/** Errors rendered into a {@link WirefilterError}'s message; the rest are only in `diagnostics`. */
+const MAX_RENDERED_ERRORS = 20;
+
 /**
  * Thrown by `Scheme.compile` (and other APIs that cannot return diagnostics) when the input
  * has errors. `diagnostics` holds every problem found, warnings included.
@@ -31,6 +34,10 @@ export class WirefilterError extends Error {
   /** Builds the error for an expression that failed to compile. */
   static fromDiagnostics(source: string, diagnostics: readonly Diagnostic[]): WirefilterError {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    return new WirefilterError(renderDiagnostics(source, errors), diagnostics, source);
+    // Each rendered error repeats its source line: bound the message (all are in `diagnostics`).
+    const shown = errors.slice(0, MAX_RENDERED_ERRORS);
+    const more = errors.length - shown.length;
+    const message = renderDiagnostics(source, shown) + (more > 0 ? `\n\n… and ${more} more error${more === 1 ? '' : 's'} (see \`diagnostics\`)` : '');
+    return new WirefilterError(message, diagnostics, source);
   }
 }

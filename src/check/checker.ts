@@ -24,7 +24,7 @@ import { ARRAY_OF_BOOL, arrayOf, BOOL, BYTES, formatType, INT, IP, type Type } f
 import { BytesLiteral, decodeUtf8Strict } from '../values/bytes.js';
 import { parseIntLiteral, parseIntSetItem, type IntSetItem, type IntValue } from '../values/int.js';
 import { parseIpLiteral, type IpSetItem } from '../values/ip.js';
-import { compileRegex } from '../values/regex/index.js';
+import { compileRegex, DEFAULT_SIZE_LIMIT as DEFAULT_REGEX_SIZE_LIMIT } from '../values/regex/index.js';
 import { compileWildcard } from '../values/wildcard.js';
 import type { CheckedCondition, CheckedValue, ComparisonTest, FieldInfo, ListInfo, ScalarLiteral, SetItems } from './checked.js';
 import type { DiagnosticBag } from './diagnostics.js';
@@ -79,6 +79,8 @@ export function checkFilter(ast: Expression, env: CheckEnvironment, bag: Diagnos
 class Checker {
   /** Rewrite-function calls seen so far (at most one per expression). */
   private rewriteCalls = 0;
+  /** What is left of the regex size limit for this expression's `matches` regexes. */
+  private regexBudget: number | undefined;
 
   constructor(
     private readonly env: CheckEnvironment,
@@ -240,11 +242,18 @@ class Checker {
         if (type !== BYTES) return unsupported();
         if (right.kind !== 'String') return this.mismatch(right, 'a regular expression must be a string, e.g. "^/api/" or r"^/api/"');
         const pattern = right.pattern ?? new TextDecoder().decode(right.bytes);
-        const result = compileRegex(pattern, { sizeLimit: this.env.options.regexSizeLimit, utf8Literals: this.env.options.regexUtf8Literals });
+        // The size limit holds for all the regexes of an expression together: each compiled
+        // regex costs time and memory (≈ 6 bytes of heap per byte of estimated size), and one
+        // 4 KB expression could otherwise hold a hundred regexes at the limit (gigabytes).
+        const limit = this.env.options.regexSizeLimit ?? DEFAULT_REGEX_SIZE_LIMIT;
+        const budget = Math.min(limit, this.regexBudget ?? limit);
+        const result = compileRegex(pattern, { sizeLimit: budget, utf8Literals: this.env.options.regexUtf8Literals });
         if (!result.ok) {
-          this.bag.error('invalid-regex', result.message, this.patternSpan(right, result.offset, result.length));
+          const message = result.kind === 'CompiledTooBig' && budget < limit ? `the regular expressions of this expression together exceed the size limit of ${limit} bytes` : result.message;
+          this.bag.error('invalid-regex', message, this.patternSpan(right, result.offset, result.length));
           return undefined;
         }
+        this.regexBudget = budget - result.size;
         return { operator, regex: result.regex };
       }
       case 'wildcard':

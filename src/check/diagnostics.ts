@@ -103,8 +103,27 @@ export class DiagnosticBag {
   /** Adds a diagnostic of any severity. */
   add(code: DiagnosticCode, severity: Severity, message: string, span: Span): void {
     const clipped = clipSpan(span, this.source.length);
-    const { line, column } = lineAndColumn(this.source, clipped.start);
+    const { line, column } = this.position(clipped.start);
     this.items.push({ code, severity, message, span: clipped, line, column });
+  }
+
+  /** Offsets where lines start, computed once: thousands of diagnostics stay linear. */
+  private lineStarts: number[] | undefined;
+
+  private position(offset: number): { line: number; column: number } {
+    if (this.lineStarts === undefined) {
+      this.lineStarts = [0];
+      for (let i = this.source.indexOf('\n'); i >= 0; i = this.source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 };
   }
 
   /** True when at least one diagnostic is an error. */

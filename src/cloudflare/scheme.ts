@@ -72,6 +72,7 @@ export function cloudflareFieldDefinitions(): Record<string, FieldDefinition> {
 export function cloudflareScheme(config: CloudflareSchemeConfig = {}): Scheme {
   const lists: Record<string, ListDefinition> = {};
   for (const name of MANAGED_IP_LISTS) lists[name] = { type: 'Ip', items: [], description: 'Cloudflare managed list' };
-  Object.assign(lists, config.lists);
+  // Own properties, so that a list named `__proto__` (valid list name) is a list, not a prototype.
+  for (const [name, list] of Object.entries(config.lists ?? {})) Object.defineProperty(lists, name, { value: list, enumerable: true, writable: true, configurable: true });
   return new Scheme({ fields: cloudflareFieldDefinitions(), functions: config.functions, lists, options: config.options });
 }

@@ -50,8 +50,9 @@ function compareKeys(a: string, b: string): number {
   return x.length - y.length;
 }
 
+/** A `Map` or a plain object (a typed array, `Date`, `Set`, … is the wrong type: missing). */
 const isPlainMap = (value: unknown): boolean =>
-  value instanceof Map || (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array));
+  value instanceof Map || (typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object Object]');
 
 /** Builds the public → internal converter for a type. */
 export function converterFor(type: Type): ValueConverter {

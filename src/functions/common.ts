@@ -49,16 +49,35 @@ export function isIntValue(value: unknown): value is IntValue {
  */
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, V>();
+  private weight = 0;
 
-  constructor(private readonly limit = 256) {}
+  /**
+   * @param limit most entries kept
+   * @param weigh optional weight of a value (e.g. a compiled regex's size) …
+   * @param maxWeight … and the most total weight kept (the newest entry always stays)
+   */
+  constructor(
+    private readonly limit = 256,
+    private readonly weigh?: (value: V) => number,
+    private readonly maxWeight = Infinity,
+  ) {}
 
   /** The cached value for `key`, computing and storing it on a miss. */
   get(key: K, compute: () => V): V {
     const hit = this.entries.get(key);
     if (hit !== undefined || this.entries.has(key)) return hit as V;
     const value = compute();
-    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as K);
+    if (this.entries.size >= this.limit) this.evictOldest();
     this.entries.set(key, value);
+    this.weight += this.weigh?.(value) ?? 0;
+    while (this.weight > this.maxWeight && this.entries.size > 1) this.evictOldest();
     return value;
+  }
+
+  private evictOldest(): void {
+    const oldest = this.entries.keys().next();
+    if (oldest.done) return;
+    this.weight -= this.weigh?.(this.entries.get(oldest.value)!) ?? 0;
+    this.entries.delete(oldest.value);
   }
 }

@@ -112,8 +112,9 @@ function expand(parts: Replacement, group: (n: number) => Uint8Array | undefined
 
 type RegexResult = ReturnType<typeof compileRegex>;
 
-// Compiled once per distinct pattern: validation and every call share the result.
-const regexes = new BoundedCache<string, RegexResult>();
+// Compiled once per distinct pattern: validation and every call share the result. A compiled
+// regex near the size limit holds ~60 MB of heap: bound the cache by total size as well.
+const regexes = new BoundedCache<string, RegexResult>(256, (r) => (r.ok ? r.size : 0), 32 * 1024 * 1024);
 
 const compiledRegex = (pattern: string): RegexResult => regexes.get(pattern, () => compileRegex(pattern));
 

@@ -47,7 +47,7 @@ export const OTHER_PHASE_ACTIONS: Readonly<Record<string, string>> = {
 
 /** True for the actions that end the phase when they match. */
 export function isTerminating(action: string): boolean {
-  return action === 'block' || action in CHALLENGES;
+  return action === 'block' || Object.hasOwn(CHALLENGES, action);
 }
 
 /** Later phases a `skip` may name in `phases`. */
@@ -84,7 +84,8 @@ export function clearanceSatisfies(
   policy: ClearancePolicy,
 ): boolean {
   if (clearance === null || clearance === undefined) return false;
-  const rank = CLEARANCE_RANK[clearance.level];
+  // Own keys only: a level such as "constructor" must not find Object.prototype members.
+  const rank = Object.hasOwn(CLEARANCE_RANK, clearance.level) ? CLEARANCE_RANK[clearance.level] : undefined;
   if (rank === undefined || rank < CHALLENGES[action].rank) return false;
   if (clearance.issuedAt === undefined) return true;
   const expires = clearance.issuedAt + policy.passageSeconds + policy.skewSeconds + (xhr ? policy.xhrGraceSeconds : 0);

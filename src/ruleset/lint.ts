@@ -58,7 +58,7 @@ export function lintRulesets(rulesets: readonly LoadedRuleset[]): RulesetProblem
       }
       if (isTerminating(rule.action)) {
         terminatingBefore.push(rule);
-        if (rule.action in CHALLENGES) challengesBefore.push(rule);
+        if (Object.hasOwn(CHALLENGES, rule.action)) challengesBefore.push(rule);
         if (constantValue(rule.filter!.checked) === true) catchAll = rule;
       }
     }

@@ -211,7 +211,7 @@ function loadRule(
     return undefined;
   }
   if (!CUSTOM_RULE_ACTIONS.has(action)) {
-    const advice = OTHER_PHASE_ACTIONS[action];
+    const advice = Object.hasOwn(OTHER_PHASE_ACTIONS, action) ? OTHER_PHASE_ACTIONS[action] : undefined;
     if (advice !== undefined) report('action-not-allowed-in-phase', `action \`${action}\` is not valid in ${WAF_CUSTOM_RULES_PHASE}: ${advice}`, 'action');
     else report('unknown-action', `unknown action \`${action}\``, 'action');
     return undefined;

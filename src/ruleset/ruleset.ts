@@ -14,14 +14,19 @@ import { loadRuleset, ProblemList, type LoadedRule, type LoadedRuleset, type Rul
 import { Explainer, type RuleTrace } from './trace.js';
 import type { Decision, DecisionEvent, EvaluateOptions, RulesetOptions, RulesetProblem, RulesetSource } from './types.js';
 
+/** Problems spelled out in a {@link RulesetError}'s message; all are in `problems`. */
+const MAX_LISTED_PROBLEMS = 50;
+
 /** Thrown when rulesets do not load; `problems` lists every problem with its rule and path. */
 export class RulesetError extends WirefilterError {
   constructor(readonly problems: readonly RulesetProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
-    const lines = errors.map((p) => {
+    // The message lists the first problems (a 100,000-rule ruleset must not build a huge string).
+    const lines = errors.slice(0, MAX_LISTED_PROBLEMS).map((p) => {
       const where = p.rule !== undefined ? `${p.ruleset} rule ${p.rule}` : p.ruleset;
       return `- ${where} (${p.path || 'ruleset'}): ${p.code}: ${p.message.replace(/\n/g, '\n    ')}`;
     });
+    if (errors.length > MAX_LISTED_PROBLEMS) lines.push(`- … and ${errors.length - MAX_LISTED_PROBLEMS} more (see \`problems\`)`);
     super(`invalid ruleset: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n${lines.join('\n')}`, errors.flatMap((p) => p.diagnostics ?? []), undefined, 'invalid-ruleset');
     this.name = 'RulesetError';
   }
@@ -70,6 +75,11 @@ export class Ruleset {
    */
   constructor(private readonly scheme: Scheme, rules: RulesetSource, options: RulesetOptions = {}) {
     const problems = new ProblemList();
+    options ??= {}; // JSON configuration may say null
+    if (options.account !== undefined && !Array.isArray(options.account)) {
+      problems.add({ code: 'invalid-ruleset', message: '`account` must be an array of rulesets', ruleset: 'account', path: '' });
+      options = { ...options, account: [] };
+    }
     const executableIds = new Set(Object.keys(options.rulesets ?? {}));
     this.executable = new Map();
     for (const [id, source] of Object.entries(options.rulesets ?? {})) {
@@ -232,11 +242,19 @@ export class Ruleset {
   }
 }
 
-/** Reports `execute` chains that loop back to a ruleset already running. */
+/** Longest chain of `execute` rules running rulesets that execute further rulesets. */
+const MAX_EXECUTE_DEPTH = 32;
+
+/** Reports `execute` chains that loop back to a ruleset already running, or nest too deeply. */
 function findExecuteCycles(rulesets: Map<string, LoadedRuleset>, problems: ProblemList): void {
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (id: string, path: string[]): void => {
     if (state.get(id) === 'done') return;
+    if (path.length >= MAX_EXECUTE_DEPTH) {
+      // Evaluation recurses once per level: a long chain would overflow the stack.
+      problems.add({ code: 'invalid-action-parameters', message: `execute chain deeper than ${MAX_EXECUTE_DEPTH} rulesets: ${path.slice(0, 3).join(' → ')} → …`, ruleset: id, path: '' });
+      return;
+    }
     if (state.get(id) === 'visiting') {
       problems.add({ code: 'invalid-action-parameters', message: `execute cycle: ${[...path, id].join(' → ')}`, ruleset: id, path: '' });
       return;

@@ -287,8 +287,17 @@ export class Scheme implements CheckEnvironment {
     const merged = { ...this.options, ...options };
     const { checked, diagnostics } = this.analyse(expression, merged);
     if (checked === undefined) throw WirefilterError.fromDiagnostics(expression, diagnostics);
-    const run = compileCondition(checked, merged);
-    const used = [...collectFields(checked)].map((f) => this.fieldMap.get(f.name)!);
+    let run: ConditionFn;
+    let used: RegisteredField[];
+    try {
+      run = compileCondition(checked, merged);
+      used = [...collectFields(checked)].map((f) => this.fieldMap.get(f.name)!);
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      const tooDeep = new DiagnosticBag(expression);
+      tooDeep.error('nesting-limit-exceeded', 'the expression nests too deeply to be compiled', { start: 0, end: expression.length });
+      throw WirefilterError.fromDiagnostics(expression, tooDeep.items);
+    }
     return new Filter(expression, diagnostics, this, run, used, checked);
   }
 
@@ -318,11 +327,24 @@ export class Scheme implements CheckEnvironment {
     if (parsed.ast === undefined) return { checked: undefined, diagnostics: parsed.diagnostics };
     const bag = new DiagnosticBag(expression);
     const env: CheckEnvironment = merged === this.options ? this : withOptions(this, merged);
-    const checked = checkFilter(parsed.ast as Expression, env, bag);
+    let checked: CheckedCondition | undefined;
+    try {
+      checked = checkFilter(parsed.ast as Expression, env, bag);
+    } catch (error) {
+      // Index chains (`x[0][0]…`) are not nesting for the parser; thousands of them (with a
+      // raised maxExpressionLength) must still end as a diagnostic, not a stack overflow.
+      if (!isStackOverflow(error)) throw error;
+      bag.error('nesting-limit-exceeded', 'the expression nests too deeply to be checked', { start: 0, end: expression.length });
+    }
     const diagnostics = [...parsed.diagnostics, ...bag.items].sort((a, b) => a.span.start - b.span.start);
     const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
     return { checked: syntaxErrors ? undefined : checked, diagnostics };
   }
+}
+
+/** A JS engine's "too much recursion" error (V8/JSC: RangeError; SpiderMonkey: InternalError). */
+function isStackOverflow(error: unknown): boolean {
+  return (error instanceof RangeError || (error instanceof Error && error.name === 'InternalError')) && /call stack|recursion/i.test(error.message);
 }
 
 function withOptions(scheme: Scheme, options: CheckOptions): CheckEnvironment {

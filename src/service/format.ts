@@ -63,7 +63,13 @@ class Printer {
     options: FormatOptions,
   ) {
     this.width = options.width ?? 100;
-    this.unit = typeof options.indent === 'number' ? ' '.repeat(options.indent) : (options.indent ?? '  ');
+    // Only spaces indent: a TAB is not whitespace in the Rules language (an editor asking for
+    // tabs gets four spaces per level), and a bad count must not throw.
+    const unit =
+      typeof options.indent === 'number'
+        ? ' '.repeat(Number.isFinite(options.indent) ? Math.min(Math.max(0, Math.trunc(options.indent)), 32) : 2)
+        : (options.indent ?? '  ');
+    this.unit = unit.replace(/\t/g, '    ').replace(/[^ ]/g, ' ');
     this.symbolic = options.operators === 'symbolic';
   }
 

@@ -25,7 +25,7 @@ function describeUnexpected(text: string): string {
   if (c === '#') return 'unexpected character `#`: the Rules language has no comments';
   if (c === "'") return 'unexpected character `\'`: strings are written in double quotes';
   if (c === '.') return 'unexpected character `.`: a name or literal cannot start or end with a dot';
-  const printable = /[\x21-\x7e]/.test(c) ? `\`${c}\`` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const printable = /[\x21-\x7e]/.test(c) ? `\`${c}\`` : `U+${text.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   return `unexpected character ${printable}`;
 }
 

@@ -14,7 +14,7 @@ import {
   type IToken,
   type TokenType,
 } from 'chevrotain';
-import { DiagnosticBag, type Span } from '../check/diagnostics.js';
+import { DiagnosticBag, type Diagnostic, type Span } from '../check/diagnostics.js';
 import type {
   Argument,
   BareLiteral as BareLiteralNode,
@@ -100,6 +100,13 @@ class NestingLimitExceeded extends Error {
   }
 }
 
+/** Syntax errors after which parsing stops: each recovery costs time and stack. */
+const MAX_SYNTAX_ERRORS = 25;
+
+class TooManySyntaxErrors extends Error {}
+
+const saveError = (EmbeddedActionsParser.prototype as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException }).SAVE_ERROR;
+
 const TOKEN_DESCRIPTIONS = new Map<TokenType, string>([
   [LParen, '`(`'], [RParen, '`)`'], [LBracket, '`[`'], [RBracket, '`]`'], [LCurly, '`{`'], [RCurly, '`}`'],
   [Comma, '`,`'], [Star, '`*`'], [Identifier, 'a field or function name'], [BareLiteral, 'a literal'],
@@ -154,8 +161,8 @@ class RulesParser extends EmbeddedActionsParser {
   private bag = new DiagnosticBag('');
   private frames: Frame[] = [];
 
-  constructor() {
-    super(allTokens, { recoveryEnabled: true, errorMessageProvider: errorMessages, maxLookahead: 2 });
+  constructor(recovery = true) {
+    super(allTokens, { recoveryEnabled: recovery, errorMessageProvider: errorMessages, maxLookahead: 2 });
     this.performSelfAnalysis();
   }
 
@@ -168,6 +175,36 @@ class RulesParser extends EmbeddedActionsParser {
     this.frames = [];
     this.input = tokens;
     return this.filter();
+  }
+
+  // --- bounded error recovery --------------------------------------------------------------
+
+  /** Stops parsing after {@link MAX_SYNTAX_ERRORS} errors (overrides chevrotain's internal hook). */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    const saved = saveError.call(this, error);
+    if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors();
+    return saved;
+  }
+
+  /**
+   * Chevrotain's re-sync search, which runs at every rule level while an error unwinds, tests
+   * each following token against every token type of the whole follow stack — seconds for a
+   * 4 KB expression nested 127 deep. Same answer (the first following token that can re-sync,
+   * with the first follow type matching it), with one table lookup per token.
+   */
+  findReSyncTokenType(): TokenType {
+    const follows = (this as unknown as { flattenFollowSet(): TokenType[] }).flattenFollowSet();
+    const byIndex = new Map<number, TokenType>();
+    for (const type of follows) {
+      if (!byIndex.has(type.tokenTypeIdx!)) byIndex.set(type.tokenTypeIdx!, type);
+      if (type.isParent) for (const member of type.categoryMatches!) if (!byIndex.has(member)) byIndex.set(member, type);
+    }
+    for (let k = 1; ; k++) {
+      const token = this.LA(k);
+      const found = byIndex.get(token.tokenTypeIdx);
+      if (found !== undefined) return found;
+      if (token.tokenType === EOF) return EOF; // EOF is always in the follow stack; never loop
+    }
   }
 
   // --- spans -------------------------------------------------------------------------------
@@ -658,8 +695,11 @@ class RulesParser extends EmbeddedActionsParser {
 }
 
 let parser: RulesParser | undefined;
+/** Without error recovery: the fallback when recovery runs out of stack. */
+let strictParser: RulesParser | undefined;
 
-const isUnicodeSpace = (c: string): boolean => /\s/u.test(c);
+/** Rust's `str::trim` (the engine trims the input): the Unicode White_Space property, unlike JS `\s` (no U+FEFF, with U+0085). */
+const isUnicodeSpace = (c: string): boolean => /\p{White_Space}/u.test(c);
 
 function reportRecognitionError(error: IRecognitionException, base: number, sourceEnd: number, bag: DiagnosticBag): void {
   const token = error.token;
@@ -691,22 +731,45 @@ export function parseExpression(source: string, options: ParseOptions = {}): Par
   while (start < end && isUnicodeSpace(source[start]!)) start++;
   while (end > start && isUnicodeSpace(source[end - 1]!)) end--;
   const tokens = tokenize(source.slice(start, end), start, bag);
-  parser ??= new RulesParser();
-  let ast: Expression | undefined;
-  try {
-    ast = parser.run(tokens, start, options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH, bag);
-    for (const error of parser.errors) reportRecognitionError(error, start, end, bag);
-  } catch (error) {
-    if (error instanceof NestingLimitExceeded) {
-      bag.error('nesting-limit-exceeded', `maximum nesting depth exceeded (limit ${options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH})`, error.span);
-    } else if (error instanceof RangeError) {
-      // The configured depth limit was too generous for this runtime's stack.
-      bag.error('nesting-limit-exceeded', 'the expression nests too deeply to be parsed', { start, end });
-    } else {
-      throw error;
+  const maxDepth = options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH;
+  /** One parse into its own bag (merged only if it completes). */
+  const attempt = (p: RulesParser): { ast: Expression | undefined; diagnostics: Diagnostic[] } => {
+    const attemptBag = new DiagnosticBag(source);
+    try {
+      const tree = p.run(tokens, start, maxDepth, attemptBag);
+      for (const error of p.errors) reportRecognitionError(error, start, end, attemptBag);
+      return { ast: tree, diagnostics: attemptBag.items };
+    } catch (error) {
+      if (error instanceof TooManySyntaxErrors) {
+        for (const recognition of p.errors) reportRecognitionError(recognition, start, end, attemptBag);
+      } else if (error instanceof NestingLimitExceeded) {
+        attemptBag.error('nesting-limit-exceeded', `maximum nesting depth exceeded (limit ${maxDepth})`, error.span);
+      } else throw error;
+      return { ast: undefined, diagnostics: attemptBag.items };
     }
-    ast = undefined;
+  };
+  parser ??= new RulesParser();
+  let result: { ast: Expression | undefined; diagnostics: Diagnostic[] };
+  try {
+    result = attempt(parser);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // Error recovery deep in a nested expression needs more stack than the runtime had left
+    // (before the JIT has warmed up, a few dozen levels can be enough): parse again without
+    // recovery, which reports the first syntax error exactly.
+    try {
+      strictParser ??= new RulesParser(false);
+      result = attempt(strictParser);
+    } catch (again) {
+      if (!(again instanceof RangeError)) throw again;
+      // The configured depth limit was too generous for this runtime's stack.
+      const tooDeep = new DiagnosticBag(source);
+      tooDeep.error('nesting-limit-exceeded', 'the expression nests too deeply to be parsed', { start, end });
+      result = { ast: undefined, diagnostics: tooDeep.items };
+    }
   }
+  bag.items.push(...result.diagnostics);
+  const ast = result.ast;
   if (ast === undefined && !bag.hasErrors) {
     bag.error('expected-token', 'expected a condition', { start, end });
   }

@@ -30,7 +30,7 @@ import { RegexError, type RegexErrorKind } from './errors.js';
 import { emitPattern } from './emit.js';
 import { translate, type Hir, type Look } from './hir.js';
 import { parseRegex } from './parser.js';
-import { nativeFastPath } from './native.js';
+import { nativeFastPath, nativeInputLimit } from './native.js';
 import { compileProgram, pikeSearch, type Program } from './pikevm.js';
 import { BASE_SIZE, hirSize } from './size.js';
 
@@ -72,7 +72,12 @@ export interface RegexOptions {
 
 /** A successful or failed compilation. */
 export type RegexCompileResult =
-  | { readonly ok: true; readonly regex: CompiledRegex }
+  | {
+      readonly ok: true;
+      readonly regex: CompiledRegex;
+      /** The estimated compiled size, as compared with `sizeLimit`. */
+      readonly size: number;
+    }
   | {
       readonly ok: false;
       /** Rust's wording of the problem, e.g. `unclosed group`. */
@@ -165,14 +170,16 @@ class NativeEngine implements Engine {
   constructor(
     private readonly re: RegExp,
     private readonly linear: Engine,
+    /** Longer inputs go to the linear-time engine (see `nativeInputLimit`). */
+    private readonly maxInput: number,
   ) {}
 
   test(input: string): boolean {
-    return this.re.test(input);
+    return input.length <= this.maxInput ? this.re.test(input) : this.linear.test(input);
   }
 
   exec(input: string): Spans | undefined {
-    return this.re.test(input) ? this.linear.exec(input) : undefined;
+    return this.test(input) ? this.linear.exec(input) : undefined;
   }
 }
 
@@ -274,7 +281,7 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
     }
     if (options.engine === 'pikevm' || needsLookahead(hir)) {
       const engine = new PikeEngine(compileProgram(hir, captureCount));
-      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, undefined, engine) };
+      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, undefined, engine), size };
     }
     const emitted = emitPattern(hir, captureCount);
     let re: RE2JS;
@@ -290,8 +297,8 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
     }
     const linear = new Re2Engine(re, emitted.groupMap);
     const native = options.engine === 're2' ? undefined : nativeFastPath(hir);
-    const engine: Engine = native === undefined ? linear : new NativeEngine(native, linear);
-    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, engine) };
+    const engine: Engine = native === undefined ? linear : new NativeEngine(native, linear, nativeInputLimit(hir));
+    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, engine), size };
   } catch (e) {
     if (e instanceof RegexError) return failure(e, pattern);
     if (e instanceof RangeError) {

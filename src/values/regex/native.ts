@@ -108,6 +108,36 @@ function emit(h: Hir): string {
   }
 }
 
+/** Backtracking steps (an upper bound) one native search may take; beyond it the linear engine runs. */
+export const NATIVE_STEP_BUDGET = 20_000_000;
+
+/** Leaves of a pattern, counting a bounded repetition's copies: the length of one path at most. */
+function size(h: Hir): number {
+  switch (h.kind) {
+    case 'capture':
+      return size(h.sub);
+    case 'concat':
+    case 'alternation':
+      return h.subs.reduce((n, sub) => n + size(sub), 0);
+    case 'repeat':
+      return (h.max ?? Infinity) * size(h.sub);
+    case 'literal':
+      return Math.max(1, h.bytes.length);
+    default:
+      return 1;
+  }
+}
+
+/**
+ * The longest input the native engine may search for `hir` within {@link NATIVE_STEP_BUDGET}.
+ * "Linear in the input" is not enough: a match attempt explores up to `choices` paths of up
+ * to `size` steps at *every* start position, so `a?a?a?a?a?a?a?a?a?a?a?a?[^a]` (4096 paths)
+ * costs about a minute per megabyte of `a`s, where the linear-time engine needs milliseconds.
+ */
+export function nativeInputLimit(hir: Hir): number {
+  return Math.floor(NATIVE_STEP_BUDGET / Math.max(1, choices(hir) * size(hir)));
+}
+
 /**
  * A native `RegExp` equivalent to `hir` over binary strings, or `undefined` when the pattern
  * is not provably safe for a backtracking engine (then the linear-time engine runs it).
