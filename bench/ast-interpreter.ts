@@ -14,6 +14,7 @@
  * @module
  */
 import type { CheckedCondition, CheckedListItem, CheckedValue, ComparisonTest, ListInfo, ScalarLiteral, SetItems } from '../src/check/checked.js';
+import { mapEntriesSorted } from '../src/compile/runtime-values.js';
 import { isBytesValue, type BytesValue } from '../src/values/bytes.js';
 import { compareInt, type IntSetItem, type IntValue } from '../src/values/int.js';
 import { compareIp, ipEquals, type IpAddress, type IpSetItem } from '../src/values/ip.js';
@@ -173,19 +174,7 @@ function containerElements(container: unknown): unknown[] {
   if (container === undefined || container === null) return [];
   if (Array.isArray(container)) return container.filter((x) => x !== undefined);
   if (typeof container !== 'object') return [];
-  const entries: [string, unknown][] = container instanceof Map ? [...container.entries()] : Object.entries(container);
-  entries.sort(([a], [b]) => compareCodePoints(a, b));
-  return entries.map(([, v]) => v).filter((x) => x !== undefined);
-}
-
-function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
+  return mapEntriesSorted(container).map(([, v]) => v).filter((x) => x !== undefined);
 }
 
 // --- tests ------------------------------------------------------------------------------------
