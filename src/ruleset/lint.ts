@@ -32,6 +32,12 @@ export function constantValue(node: CheckedCondition): boolean | undefined {
 
 const active = (rule: LoadedRule): boolean => rule.enabled && rule.filter !== undefined;
 
+/** Names the first few rules and counts the rest, so warnings stay short in large rulesets. */
+function listRules(rules: readonly LoadedRule[], name: (rule: LoadedRule) => string): string {
+  const shown = rules.slice(0, 3).map(name).join(', ');
+  return rules.length > 3 ? `${shown} and ${rules.length - 3} more` : shown;
+}
+
 /** Runs every static check; returns warnings in rule order. */
 export function lintRulesets(rulesets: readonly LoadedRuleset[]): RulesetProblem[] {
   const warnings: RulesetProblem[] = [];
@@ -49,11 +55,11 @@ export function lintRulesets(rulesets: readonly LoadedRuleset[]): RulesetProblem
         continue;
       }
       if (rule.action === 'skip' && (rule.skip?.ruleset === true || rule.skip?.phase === true) && terminatingBefore.length > 0) {
-        const names = terminatingBefore.map((r) => `${r.id} (${r.action})`).join(', ');
+        const names = listRules(terminatingBefore, (r) => `${r.id} (${r.action})`);
         warn(ruleset, rule, 'skip-after-terminating-rule', `a skip rule only affects rules after it; it does not exempt requests from ${names}, which come first`);
       }
       if (rule.action === 'block' && challengesBefore.length > 0) {
-        const names = challengesBefore.map((r) => r.id).join(', ');
+        const names = listRules(challengesBefore, (r) => r.id);
         warn(ruleset, rule, 'block-after-challenge', `visitors who pass the earlier challenge (${names}) end the phase there, so this block never applies to them; put block rules first`);
       }
       if (isTerminating(rule.action)) {

@@ -5,7 +5,9 @@
  *
  * @module
  */
+import type { Diagnostic } from '../check/diagnostics.js';
 import { renderDiagnostic } from '../check/render.js';
+import { WirefilterError } from '../errors.js';
 import type { Filter, Scheme } from '../scheme/scheme.js';
 import { WAF_CUSTOM_RULES_PHASE } from '../cloudflare/scheme.js';
 import {
@@ -188,18 +190,24 @@ function loadRule(
     report('invalid-rule', 'the rule has no `expression` string', 'expression');
     ok = false;
   } else {
-    const diagnostics = scheme.validate(input.expression, EXPRESSION_OPTIONS);
+    // One analysis per rule: compile, and take the diagnostics from the filter or the error.
+    let diagnostics: readonly Diagnostic[];
+    try {
+      filter = scheme.compile(input.expression, EXPRESSION_OPTIONS);
+      diagnostics = filter.diagnostics;
+    } catch (error) {
+      if (!(error instanceof WirefilterError)) throw error;
+      diagnostics = error.diagnostics;
+    }
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
       const text = errors.map((d) => renderDiagnostic(input.expression, d)).join('\n');
       if (enabled) {
-        report('invalid-expression', text, 'expression', 'error', { diagnostics });
+        report('invalid-expression', text, 'expression', 'error', { diagnostics: [...diagnostics] });
         ok = false;
       } else {
-        report('invalid-disabled-rule', `this disabled rule would not load if enabled:\n${text}`, 'expression', 'warning', { diagnostics });
+        report('invalid-disabled-rule', `this disabled rule would not load if enabled:\n${text}`, 'expression', 'warning', { diagnostics: [...diagnostics] });
       }
-    } else {
-      filter = scheme.compile(input.expression, EXPRESSION_OPTIONS);
     }
     for (const d of diagnostics.filter((x) => x.severity !== 'error')) {
       report(d.code, renderDiagnostic(input.expression, d), 'expression', 'warning', { diagnostics: [d] });

@@ -155,7 +155,7 @@ export class Ruleset {
         this.record(state, ruleset, rule, 'disabled');
         continue;
       }
-      if (rule.ownId !== undefined && skipRuleIds.has(rule.ownId)) {
+      if (skipRuleIds.size > 0 && rule.ownId !== undefined && skipRuleIds.has(rule.ownId)) {
         this.record(state, ruleset, rule, 'skipped');
         continue;
       }
