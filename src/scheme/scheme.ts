@@ -157,9 +157,25 @@ export class Filter {
       }
       return this.run(values.slots);
     }
-    const slots: unknown[] = [];
-    for (const field of this.used) slots[field.slot] = field.convert(readFieldValue(values, field.name));
-    return this.run(slots);
+    // A slot array reused across calls: growing a fresh holey array up to a high slot number
+    // on every call dominated this path. A re-entrant call (a user function evaluating this
+    // filter again) finds it taken and uses its own.
+    const slots = this.scratch ?? new Array<unknown>(this.slotCount).fill(undefined);
+    this.scratch = undefined;
+    try {
+      for (const field of this.used) slots[field.slot] = field.convert(readFieldValue(values, field.name));
+      return this.run(slots);
+    } finally {
+      // Drop the request's values so the filter does not keep them alive.
+      for (const field of this.used) slots[field.slot] = undefined;
+      this.scratch = slots;
+    }
+  }
+
+  private scratch: unknown[] | undefined;
+
+  private get slotCount(): number {
+    return this.used.reduce((max, field) => Math.max(max, field.slot + 1), 0);
   }
 }
 
