@@ -114,6 +114,26 @@ describe('execution', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
+  it('stays correct when a user function re-enters the same filter', () => {
+    let filter: import('../src/index.js').Filter | undefined;
+    let depth = 0;
+    const reentrant = new Scheme({
+      fields: { a: 'Bytes', n: 'Int' },
+      functions: {
+        inner: {
+          params: [{ type: 'Bytes', kind: 'field' }],
+          returns: 'Bool',
+          // Evaluates the same filter on other values while the outer call is running.
+          call: (a) => (depth++ === 0 ? filter!.execute({ a: 'other', n: 2 }) === false && a === 'x' : a === 'x'),
+        },
+      },
+    });
+    filter = reentrant.compile('inner(a) and n eq 1');
+    expect(filter.execute({ a: 'x', n: 1 })).toBe(true);
+    depth = 0;
+    expect(filter.execute({ a: 'x', n: 2 })).toBe(false);
+  });
+
   it('refuses a context made by another scheme', () => {
     const other = new Scheme({ fields });
     const filter = scheme.compile('ssl');
