@@ -268,3 +268,11 @@ describe('diagnostics', () => {
     expect(scheme.validate(null as unknown as string)[0]!.code).toBe('expected-token');
   });
 });
+
+describe('map iteration order', () => {
+  it('follows UTF-8 byte order of the keys, not UTF-16 code units', async () => {
+    const { mapEntriesSorted } = await import('../src/compile/runtime-values.js');
+    const keys = mapEntriesSorted({ '😀': 1, '\uFFFD': 2, b: 3, a: 4, ab: 5 }).map(([k]) => k);
+    expect(keys).toEqual(['a', 'ab', 'b', '\uFFFD', '😀']);
+  });
+});

@@ -18,7 +18,7 @@
  * @module
  */
 import type { Type } from '../scheme/types.js';
-import { isBytesValue } from '../values/bytes.js';
+import { compareStringsUtf8, isBytesValue } from '../values/bytes.js';
 import { toIntValue } from '../values/int.js';
 import { formatIpAddress, toIpAddress, type IpAddress } from '../values/ip.js';
 
@@ -36,18 +36,8 @@ export function mapGet(map: unknown, key: string): unknown {
 /** The entries of a map (plain object or `Map`), in ascending byte order of their keys. */
 export function mapEntriesSorted(map: unknown): [string, unknown][] {
   const entries: [string, unknown][] = map instanceof Map ? [...map.entries()] : Object.entries(map as object);
-  return entries.sort(([a], [b]) => compareKeys(a, b));
-}
-
-function compareKeys(a: string, b: string): number {
-  // Code point order equals UTF-8 byte order.
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
+  // Code point order equals UTF-8 byte order (the engine's key order).
+  return entries.sort(([a], [b]) => compareStringsUtf8(a, b));
 }
 
 /** A `Map` or a plain object (a typed array, `Date`, `Set`, … is the wrong type: missing). */
