@@ -5,6 +5,8 @@
  * @module
  */
 
+import { mapGet } from './runtime-values.js';
+
 /** The field values of one request, keyed by field name (a plain object or a `Map`). */
 export type FieldValues = Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown>;
 
@@ -28,6 +30,5 @@ export class ExecutionContext {
 
 /** Reads one field value from caller-supplied values without touching prototypes. */
 export function readFieldValue(values: FieldValues, name: string): unknown {
-  if (values instanceof Map) return values.get(name);
-  return Object.prototype.hasOwnProperty.call(values, name) ? (values as Record<string, unknown>)[name] : undefined;
+  return mapGet(values, name);
 }
