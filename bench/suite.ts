@@ -23,7 +23,11 @@ import { CATASTROPHIC, CATASTROPHIC_SIZES, probeNative, type NativeProbe } from 
 import { EARLY_MATCH_INDEX, floorRequest, floorRuleset, generateRules, rulesetRequests, TEMPLATES } from './rules.js';
 import { computeTargets, deriveRatios, type Ratio, type Target } from './targets.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The checkout (set by `bench/launch.mjs`, which runs a bundle from `bench/.build/`). */
+export const REPO_ROOT = process.env['WIREFILTER_REPO_ROOT'] ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Whether this module runs from the bundle `bench/launch.mjs` built (else through tsx). */
+const BUNDLED = import.meta.url.endsWith('.mjs');
 
 /** Implementation labels, as they appear in the table and the JSON. */
 export const IMPL = {
@@ -168,9 +172,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     log(`prepare ${c.name}`);
     const filter = scheme.compile(c.expression, c.options);
     const contexts = c.inputs.map((v) => scheme.context(v));
+    // Every implementation's function is timed as itself, never through a wrapper written
+    // once here: such a wrapper is one function literal for all cases ("many closures" to
+    // V8), which V8 will not inline, so it would add a call to every implementation but the
+    // hand-written one (a literal of its own per case).
     const execs: Prepared['execs'] = {
-      [IMPL.ctx]: { exec: (x: ExecutionContext) => filter.execute(x), inputs: contexts },
-      [IMPL.obj]: { exec: (x: Record<string, unknown>) => filter.execute(x), inputs: c.inputs },
+      [IMPL.ctx]: { exec: filter.execute, inputs: contexts },
+      [IMPL.obj]: { exec: filter.execute, inputs: c.inputs },
       [IMPL.floor]: { exec: c.floor.exec, inputs: c.inputs.map((v) => (c.floor.prepare ? c.floor.prepare(v) : v)) },
       [IMPL.interp]: { exec: (slots: unknown[]) => interpret(filter.checked, slots), inputs: contexts.map((x) => x.slots) },
     };
@@ -178,8 +186,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       const activations = c.inputs.map((v) => c.cel!.activation(v));
       const celJs = celJsCompile(celJsEnvironment(c.cel), c.cel.celJsExpression ?? c.cel.expression);
       const buf = bufCompile(c.cel.expression);
-      execs[IMPL.celJs] = { exec: (a: Record<string, unknown>) => celJs(a) === true, inputs: activations };
-      execs[IMPL.buf] = { exec: (a: Record<string, unknown>) => buf(a) === true, inputs: activations };
+      execs[IMPL.celJs] = { exec: celJs, inputs: activations };
+      execs[IMPL.buf] = { exec: buf, inputs: activations };
     }
     // Agreement: every implementation, every request, the same boolean.
     const results: Record<string, boolean[]> = {};
@@ -379,8 +387,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 
 /** Runs bench/memory.ts in a child process with --expose-gc and returns its measurement. */
 export function measureMemoryInChild(count: number, perTemplate: boolean): MemoryResult {
-  const script = path.join(REPO_ROOT, 'bench', 'memory.ts');
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(count), perTemplate ? 'templates' : 'no-templates'], {
+  // The bundled memory script sits beside the bundled suite; under tsx, run the source.
+  const script = BUNDLED ? fileURLToPath(new URL('./memory.mjs', import.meta.url)) : path.join(REPO_ROOT, 'bench', 'memory.ts');
+  const loader = BUNDLED ? [] : ['--import', 'tsx'];
+  const child = spawnSync(process.execPath, ['--expose-gc', ...loader, script, String(count), perTemplate ? 'templates' : 'no-templates'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,

@@ -7,7 +7,7 @@
  * @module
  */
 import type { CheckedCondition, CheckedListItem, CheckedValue, ComparisonTest, ListInfo, ScalarLiteral, SetItems } from '../check/checked.js';
-import { asciiLowerString, BytesLiteral, decodeUtf8Strict, isBytesValue, type BytesValue } from '../values/bytes.js';
+import { asciiLowerString, BytesLiteral, decodeUtf8Strict, internString, isBytesValue, type BytesValue } from '../values/bytes.js';
 import { compareInt, type IntValue } from '../values/int.js';
 import { IntRangeSet } from '../values/int-set.js';
 import { compareIp, ipEquals, type IpAddress } from '../values/ip.js';
@@ -114,15 +114,7 @@ class Compiler implements PartCompiler {
         return result;
       };
     }
-    if (operands.length === 2) {
-      const [a, b] = operands as [ConditionFn, ConditionFn];
-      return operator === 'and' ? (s) => a(s) && b(s) : (s) => a(s) || b(s);
-    }
-    const stopOn = operator === 'or';
-    return (s) => {
-      for (const operand of operands) if (operand(s) === stopOn) return stopOn;
-      return !stopOn;
-    };
+    return balanced(operator, operands, 0, operands.length);
   }
 
   arrayCondition(node: CheckedCondition): ArrayConditionFn {
@@ -182,6 +174,8 @@ class Compiler implements PartCompiler {
     const whenMissing = test.operator === 'ne' && this.options.nilNotEqual === true;
     if (left.kind === 'field') {
       const slot = left.field.slot;
+      const fused = fieldComparison(slot, test, whenMissing);
+      if (fused !== undefined) return fused;
       return (s) => {
         const value = s[slot];
         return value === undefined ? whenMissing : check(value);
@@ -373,6 +367,136 @@ class Compiler implements PartCompiler {
   }
 }
 
+/**
+ * `and`/`or` over `operands[from…to)` as a balanced tree of two-operand closures, evaluated
+ * left to right with short-circuiting. Each closure holds its operands as constants (not in
+ * an array it loops over), so when V8 inlines a filter into a caller's loop it can inline the
+ * operands too; the balanced shape keeps the nesting at log2(n).
+ */
+function balanced(operator: 'and' | 'or', operands: readonly ConditionFn[], from: number, to: number): ConditionFn {
+  if (to - from === 1) return operands[from]!;
+  const middle = (from + to) >>> 1;
+  const a = balanced(operator, operands, from, middle);
+  const b = balanced(operator, operands, middle, to);
+  return operator === 'and' ? (s) => a(s) && b(s) : (s) => a(s) || b(s);
+}
+
+/**
+ * The commonest comparisons of a field with a literal (`http.host eq "…"`, `score lt 30`,
+ * `ip.src in {…}`, `path contains "…"`…) as one closure that reads the slot and tests it,
+ * instead of a slot read calling a test calling a comparator: each closure call in between
+ * is an indirect call V8 cannot inline once many filters share the compiler's call sites.
+ * The checker guarantees the field's type, so a present slot holds a value of that type.
+ * Everything else takes the general path; both give the same results.
+ */
+function fieldComparison(slot: number, test: ComparisonTest, whenMissing: boolean): ConditionFn | undefined {
+  switch (test.operator) {
+    case 'eq':
+    case 'ne': {
+      const literal = test.literal;
+      const eq = test.operator === 'eq';
+      if (literal.type === 'Bytes' && literal.value.ascii && literal.value.text !== undefined) {
+        const bytes = literal.value;
+        const text = internString(literal.value.text);
+        // An ill-formed string never equals ASCII text, also after U+FFFD substitution.
+        return eq
+          ? (s) => {
+              const v = s[slot];
+              return typeof v === 'string' ? v === text : v !== undefined && bytes.equals(v as Uint8Array);
+            }
+          : (s) => {
+              const v = s[slot];
+              return typeof v === 'string' ? v !== text : v === undefined ? whenMissing : !bytes.equals(v as Uint8Array);
+            };
+      }
+      if (literal.type === 'Int' && typeof literal.value === 'number') {
+        const n = literal.value;
+        return eq
+          ? (s) => {
+              const v = s[slot];
+              return v === n || (typeof v === 'bigint' && compareInt(v, n) === 0);
+            }
+          : (s) => {
+              const v = s[slot];
+              return typeof v === 'number' ? v !== n : typeof v === 'bigint' ? compareInt(v, n) !== 0 : whenMissing;
+            };
+      }
+      return undefined;
+    }
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge': {
+      const literal = test.literal;
+      if (literal.type !== 'Int' || typeof literal.value !== 'number') return undefined;
+      const n = literal.value;
+      // A bigint slot holds an integer beyond ±2^53, which compareInt orders exactly.
+      switch (test.operator) {
+        case 'lt':
+          return (s) => {
+            const v = s[slot];
+            return typeof v === 'number' ? v < n : typeof v === 'bigint' && compareInt(v, n) < 0;
+          };
+        case 'le':
+          return (s) => {
+            const v = s[slot];
+            return typeof v === 'number' ? v <= n : typeof v === 'bigint' && compareInt(v, n) <= 0;
+          };
+        case 'gt':
+          return (s) => {
+            const v = s[slot];
+            return typeof v === 'number' ? v > n : typeof v === 'bigint' && compareInt(v, n) > 0;
+          };
+        case 'ge':
+          return (s) => {
+            const v = s[slot];
+            return typeof v === 'number' ? v >= n : typeof v === 'bigint' && compareInt(v, n) >= 0;
+          };
+      }
+      return undefined;
+    }
+    case 'contains': {
+      const literal = test.literal;
+      return (s) => {
+        const v = s[slot];
+        return v !== undefined && literal.containedIn(v as BytesValue);
+      };
+    }
+    case 'matches': {
+      const regex = test.regex;
+      return (s) => {
+        const v = s[slot];
+        return v !== undefined && regex.test(v as BytesValue);
+      };
+    }
+    case 'wildcard':
+    case 'strict wildcard': {
+      const pattern = test.pattern;
+      return (s) => {
+        const v = s[slot];
+        return v !== undefined && pattern.matches(v as BytesValue);
+      };
+    }
+    case 'in': {
+      const set = test.set;
+      if (set.type === 'Ip') {
+        const members = IpRangeSet.fromItems(set.items);
+        return (s) => {
+          const v = s[slot];
+          return v !== undefined && members.has(v as IpAddress);
+        };
+      }
+      const member = setTest(set);
+      return (s) => {
+        const v = s[slot];
+        return v !== undefined && member(v);
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** `lt`/`le`/`gt`/`ge` over a comparator (which returns NaN for incomparable values: false). */
 function orderingTest(operator: 'lt' | 'le' | 'gt' | 'ge', compare: (value: unknown) => number): TestFn {
   switch (operator) {
@@ -438,6 +562,12 @@ function setTest(set: SetItems): TestFn {
   switch (set.type) {
     case 'Bytes': {
       const members = new BytesSet(set.items);
+      // Small sets of ASCII text (methods, versions, country codes): a packed array scan;
+      // an ill-formed string cannot equal ASCII text, so strings need no other check.
+      if (set.items.length <= SMALL_SET && set.items.every((i) => i.ascii && i.text !== undefined)) {
+        const texts = set.items.map((i) => internString(i.text!));
+        return (v) => (typeof v === 'string' ? texts.includes(v) : v instanceof Uint8Array && members.has(v));
+      }
       return (v) => isBytesValue(v) && members.has(v);
     }
     case 'Int': {

@@ -227,3 +227,12 @@ export function asciiLower(value: BytesValue): BytesValue {
 export function asciiUpper(value: BytesValue): BytesValue {
   return mapAscii(value, asciiUpperString, -32, 97, 122);
 }
+
+/**
+ * The same text as an internalized string (the form V8 gives property names and source
+ * literals), so comparing it with an equal internalized string is a pointer comparison
+ * rather than a character loop. Literal texts of filters are interned once at compile time.
+ */
+export function internString(text: string): string {
+  return Object.keys({ [text]: 0 })[0] ?? text;
+}

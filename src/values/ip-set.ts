@@ -29,6 +29,8 @@ import { type IpAddress, type IpSetItem, ipv4Address, ipv6Address } from './ip.j
 
 /** Up to this many IPv6 records, an insertion sort beats setting up a native sort. */
 const SMALL_SORT = 16;
+/** IPv4 families of up to this many ranges are scanned instead of searched. */
+const SMALL_SET_SCAN = 8;
 /** Upper limit on the bucket index size (2¹⁸ entries = 1 MiB). */
 const MAX_BUCKET_BITS = 18;
 /** A bound greater than any 32-bit word: the "lowest start" of an empty family. */
@@ -190,6 +192,13 @@ export class IpRangeSet {
     // Below the first start: no range can contain x (this also covers the empty family).
     if (x < this.min4) return false;
     const r = this.r4;
+    if (this.ipv4RangeCount <= SMALL_SET_SCAN) {
+      // A handful of sorted, disjoint ranges: scanning beats the bucket table and search.
+      const end = this.ipv4RangeCount << 1;
+      let i = 0;
+      while (i < end && x > r[i + 1]) i += 2;
+      return i < end && x >= r[i];
+    }
     let lo: number;
     let hi: number;
     if (x > this.max4) {
