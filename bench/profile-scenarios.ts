@@ -89,6 +89,15 @@ export const SCENARIOS: Record<string, Scenario> = {
         },
       ],
       [
+        `ruleset-${n}-early-match-context`,
+        () => {
+          const scheme = cloudflareScheme();
+          const ruleset = new Ruleset(scheme, generateRules(n).map((g) => g.rule));
+          const context = scheme.context(rulesetRequests().earlyMatch);
+          return () => ruleset.evaluate(context);
+        },
+      ],
+      [
         `ruleset-${n}-no-match-context`,
         () => {
           const scheme = cloudflareScheme();

@@ -73,8 +73,15 @@ class Compiler implements PartCompiler {
         if (node.argument.kind === 'compare') {
           // The common `any(x[*] op literal)`: test element by element and stop early,
           // without building the Array<Bool>.
-          const elements = this.elements(node.argument.left);
+          const left = node.argument.left;
           const test = this.test(node.argument.test);
+          if (left.kind === 'each' && !left.object.mapped) {
+            // One level of `[*]`: walk the container itself, without collecting its elements
+            // (any/all of pure tests do not depend on the order).
+            const container = this.value(left.object);
+            return node.quantifier === 'any' ? (s) => anyElement(container(s), test) : (s) => allElements(container(s), test);
+          }
+          const elements = this.elements(left);
           return node.quantifier === 'any'
             ? (s) => {
                 for (const element of elements(s)) if (test(element)) return true;
@@ -330,6 +337,17 @@ class Compiler implements PartCompiler {
           }
         : (s) => fn.call([only(s)]);
     }
+    if (args.length === 2) {
+      // starts_with(x, "…"), concat(a, b), lookup_json_string(x, "key")…: no intermediate map.
+      const [a, b] = args as [ValueFn, ValueFn];
+      return (s) => {
+        const x = a(s);
+        if (propagate && x === undefined) return undefined;
+        const y = b(s);
+        if (propagate && y === undefined) return undefined;
+        return fn.call([x, y]);
+      };
+    }
     return (s) => {
       const values = args.map((a) => a(s));
       if (propagate && values.includes(undefined)) return undefined;
@@ -509,6 +527,38 @@ function orderingTest(operator: 'lt' | 'le' | 'gt' | 'ge', compare: (value: unkn
     case 'ge':
       return (v) => compare(v) >= 0;
   }
+}
+
+/** Whether some present element of an array or map passes `test` (none in a missing container). */
+function anyElement(container: unknown, test: TestFn): boolean {
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) {
+      const element: unknown = container[i];
+      if (element !== undefined && test(element)) return true;
+    }
+    return false;
+  }
+  if (container instanceof Map) {
+    for (const element of container.values()) if (element !== undefined && test(element)) return true;
+    return false;
+  }
+  return containerElements(container).some(test);
+}
+
+/** Whether every present element of an array or map passes `test` (true for a missing container). */
+function allElements(container: unknown, test: TestFn): boolean {
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) {
+      const element: unknown = container[i];
+      if (element !== undefined && !test(element)) return false;
+    }
+    return true;
+  }
+  if (container instanceof Map) {
+    for (const element of container.values()) if (element !== undefined && !test(element)) return false;
+    return true;
+  }
+  return containerElements(container).every(test);
 }
 
 /** The elements of an array, or the values of a map in ascending key order; missing dropped. */

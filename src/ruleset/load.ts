@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ConditionFn } from '../compile/compiler.js';
 import type { Diagnostic } from '../check/diagnostics.js';
 import { renderDiagnostic } from '../check/render.js';
 import { WirefilterError } from '../errors.js';
@@ -51,6 +52,8 @@ export interface LoadedRule {
   logging: boolean;
   /** Undefined only for disabled rules whose expression does not compile. */
   filter?: Filter;
+  /** `filter.condition` when the rule runs (enabled and compiled), else undefined. */
+  condition?: ConditionFn;
   skip?: SkipParameters;
   response?: BlockResponse;
   executeId?: string;
@@ -248,6 +251,7 @@ function loadRule(
     enabled,
     logging: !(isObject(input.logging) && input.logging.enabled === false),
     filter,
+    ...(enabled && filter !== undefined && { condition: filter.condition }),
   };
   if (action === 'block') rule.response = blockResponse(parameters, paramProblem);
   if (action === 'skip') rule.skip = skipParameters(parameters, level, paramProblem);

@@ -34,26 +34,36 @@ export class RulesetError extends WirefilterError {
 
 /** Skips recorded by `rulesets`/`rules` parameters, per level (account skips stay at account level). */
 interface LevelSkips {
-  rulesets: Set<string>;
-  rules: Map<string, Set<string>>;
+  /** Created by the first skip rule that matches (most requests match none). */
+  rulesets: Set<string> | undefined;
+  rules: Map<string, Set<string>> | undefined;
 }
 
 interface PhaseState {
   context: ExecutionContext;
   events: DecisionEvent[];
-  phases: Set<string>;
-  products: Set<string>;
+  phases: Set<string> | undefined;
+  products: Set<string> | undefined;
   clearance: EvaluateOptions['clearance'];
-  now: number;
+  /** Unix seconds; `undefined` = read the clock when a clearance needs it. */
+  now: number | undefined;
   xhr: boolean;
   trace: RuleTrace[] | undefined;
 }
 
-type RulesetOutcome =
-  | { kind: 'continue' }
-  | { kind: 'stop-ruleset' }
-  | { kind: 'stop-phase' }
-  | { kind: 'terminal'; decision: Omit<Decision, 'events' | 'skipped' | 'trace'> };
+type TerminalDecision = Omit<Decision, 'events' | 'skipped' | 'trace'>;
+
+type RulesetOutcome = { kind: 'continue' } | { kind: 'stop-ruleset' } | { kind: 'stop-phase' } | { kind: 'terminal'; decision: TerminalDecision };
+
+const CONTINUE: RulesetOutcome = { kind: 'continue' };
+const STOP_RULESET: RulesetOutcome = { kind: 'stop-ruleset' };
+const STOP_PHASE: RulesetOutcome = { kind: 'stop-phase' };
+const NO_RULE_IDS: ReadonlySet<string> = new Set();
+
+/** The elements of a set, sorted; a fresh empty array when there is none. */
+function sortedOrEmpty(set: ReadonlySet<string> | undefined): string[] {
+  return set === undefined ? [] : [...set].sort();
+}
 
 /**
  * The custom-rules phase of one zone: the zone's ruleset, optionally preceded by account-level
@@ -122,18 +132,19 @@ export class Ruleset {
     const state: PhaseState = {
       context,
       events: [],
-      phases: new Set(),
-      products: new Set(),
+      phases: undefined,
+      products: undefined,
       clearance: options.clearance,
-      now: options.now ?? Date.now() / 1000,
+      now: options.now,
       xhr: options.xhr === true,
       trace: options.trace === true ? [] : undefined,
     };
-    const accountSkips: LevelSkips = { rulesets: new Set(), rules: new Map() };
-    const zoneSkips: LevelSkips = { rulesets: new Set(), rules: new Map() };
-    let decision: Omit<Decision, 'events' | 'skipped' | 'trace'> = { action: 'allow', ruleId: null, rulesetId: null };
-    for (const ruleset of [...this.account, this.zone]) {
-      const outcome = this.run(ruleset, state, ruleset.level === 'account' ? accountSkips : zoneSkips, new Set());
+    const accountSkips: LevelSkips = { rulesets: undefined, rules: undefined };
+    const zoneSkips: LevelSkips = { rulesets: undefined, rules: undefined };
+    let decision: TerminalDecision | undefined;
+    for (let i = 0; i <= this.account.length; i++) {
+      const ruleset = i < this.account.length ? this.account[i]! : this.zone;
+      const outcome = this.run(ruleset, state, ruleset.level === 'account' ? accountSkips : zoneSkips, NO_RULE_IDS);
       if (outcome.kind === 'terminal') {
         decision = outcome.decision;
         break;
@@ -141,17 +152,22 @@ export class Ruleset {
       if (outcome.kind === 'stop-phase') break;
     }
     const result: Decision = {
-      ...decision,
+      action: decision?.action ?? 'allow',
+      ruleId: decision?.ruleId ?? null,
+      rulesetId: decision?.rulesetId ?? null,
       events: state.events,
-      skipped: { phases: [...state.phases].sort(), products: [...state.products].sort() },
+      skipped: { phases: sortedOrEmpty(state.phases), products: sortedOrEmpty(state.products) },
     };
+    if (decision?.response !== undefined) result.response = decision.response;
     if (state.trace !== undefined) result.trace = state.trace;
     return result;
   }
 
   private run(ruleset: LoadedRuleset, state: PhaseState, skips: LevelSkips, skipRuleIds: ReadonlySet<string>): RulesetOutcome {
+    const slots = state.context.slots; // the context's scheme was checked by evaluate()
     for (const rule of ruleset.rules) {
-      if (!rule.enabled || rule.filter === undefined) {
+      const condition = rule.condition;
+      if (condition === undefined) {
         this.record(state, ruleset, rule, 'disabled');
         continue;
       }
@@ -159,7 +175,7 @@ export class Ruleset {
         this.record(state, ruleset, rule, 'skipped');
         continue;
       }
-      const matched = rule.filter.execute(state.context);
+      const matched = condition(slots);
       if (!matched) {
         this.record(state, ruleset, rule, 'not-matched');
         continue;
@@ -179,28 +195,29 @@ export class Ruleset {
         case 'skip': {
           const skip = rule.skip!;
           if (rule.logging) event('skip');
-          for (const phase of skip.phases) state.phases.add(phase);
-          for (const product of skip.products) state.products.add(product);
-          for (const id of skip.rulesets) skips.rulesets.add(id);
+          for (const phase of skip.phases) (state.phases ??= new Set()).add(phase);
+          for (const product of skip.products) (state.products ??= new Set()).add(product);
+          for (const id of skip.rulesets) (skips.rulesets ??= new Set()).add(id);
           for (const [id, ruleIds] of Object.entries(skip.rules)) {
-            const set = skips.rules.get(id) ?? new Set<string>();
+            const rules = (skips.rules ??= new Map());
+            const set = rules.get(id) ?? new Set<string>();
             for (const ruleId of ruleIds) set.add(ruleId);
-            skips.rules.set(id, set);
+            rules.set(id, set);
           }
           const scope = skip.phase ? 'the rest of the phase' : skip.ruleset ? 'the rest of this ruleset' : undefined;
           this.record(state, ruleset, rule, 'matched', scope !== undefined ? `skip ${scope}` : 'skip');
-          if (skip.phase) return { kind: 'stop-phase' };
-          if (skip.ruleset) return { kind: 'stop-ruleset' };
+          if (skip.phase) return STOP_PHASE;
+          if (skip.ruleset) return STOP_RULESET;
           continue;
         }
         case 'execute': {
           const id = rule.executeId!;
-          if (skips.rulesets.has(id)) {
+          if (skips.rulesets?.has(id) === true) {
             this.record(state, ruleset, rule, 'matched', `ruleset ${id} skipped by an earlier skip rule`);
             continue;
           }
           this.record(state, ruleset, rule, 'matched', `execute ${id}`);
-          const outcome = this.run(this.executable.get(id)!, state, skips, skips.rules.get(id) ?? new Set());
+          const outcome = this.run(this.executable.get(id)!, state, skips, skips.rules?.get(id) ?? NO_RULE_IDS);
           if (outcome.kind === 'terminal' || outcome.kind === 'stop-phase') return outcome;
           continue;
         }
@@ -211,10 +228,10 @@ export class Ruleset {
         default: {
           const action = rule.action as ChallengeAction;
           const challenge = CHALLENGES[action];
-          if (clearanceSatisfies(state.clearance, action, state.now, state.xhr, this.policy)) {
+          if (clearanceSatisfies(state.clearance, action, state.now ?? Date.now() / 1000, state.xhr, this.policy)) {
             event(challenge.bypassed);
             this.record(state, ruleset, rule, 'matched', 'challenge bypassed by clearance; the phase ends');
-            if (!this.laterPhasesRunAfterClearance) for (const phase of SKIPPABLE_PHASES) state.phases.add(phase);
+            if (!this.laterPhasesRunAfterClearance) for (const phase of SKIPPABLE_PHASES) (state.phases ??= new Set()).add(phase);
             return { kind: 'terminal', decision: { action: 'allow', ruleId: rule.id, rulesetId: ruleset.id ?? null } };
           }
           event(challenge.event);
@@ -223,7 +240,7 @@ export class Ruleset {
         }
       }
     }
-    return { kind: 'continue' };
+    return CONTINUE;
   }
 
   private record(state: PhaseState, ruleset: LoadedRuleset, rule: LoadedRule, status: RuleTrace['status'], outcome?: string): void {

@@ -149,6 +149,14 @@ export class Filter {
     this.execute = executor(run, scheme, (values) => this.executeValues(values));
   }
 
+  /**
+   * @internal The compiled condition over a context's slots, without the scheme check
+   * (a `Ruleset` checks its context once per request, then runs every rule's condition).
+   */
+  get condition(): ConditionFn {
+    return this.run;
+  }
+
   /** @internal The scheme this filter was compiled for. */
   get owner(): Scheme {
     return this.scheme;

@@ -51,13 +51,48 @@ export function bytesToValue(bytes: Uint8Array): BytesValue {
  */
 export function toBinaryString(value: BytesValue): string {
   if (typeof value === 'string') {
-    if (ASCII.test(value)) return value;
-    value = encoder.encode(value);
+    // The rules of a ruleset test the same few request strings one after another.
+    const known = binaryMemo.get(value);
+    if (known !== undefined) return known;
+    return binaryMemo.set(value, ASCII.test(value) ? value : binaryFromBytes(encoder.encode(value)));
   }
+  // Never cached: the caller may change an array's bytes between calls.
+  return binaryFromBytes(value);
+}
+
+/**
+ * The results of a pure string function for the last few inputs. Strings are immutable, so
+ * a hit is always right; a ruleset testing one request's user agent, path and query rule
+ * after rule converts each once. Keeps at most {@link StringMemo.SIZE} strings alive.
+ */
+class StringMemo {
+  static readonly SIZE = 4;
+  private readonly inputs: (string | undefined)[] = new Array<string | undefined>(StringMemo.SIZE).fill(undefined);
+  private readonly outputs: string[] = new Array<string>(StringMemo.SIZE).fill('');
+  private next = 0;
+
+  get(input: string): string | undefined {
+    const inputs = this.inputs;
+    for (let i = 0; i < inputs.length; i++) if (inputs[i] === input) return this.outputs[i];
+    return undefined;
+  }
+
+  set(input: string, output: string): string {
+    this.inputs[this.next] = input;
+    this.outputs[this.next] = output;
+    this.next = (this.next + 1) % StringMemo.SIZE;
+    return output;
+  }
+}
+
+const binaryMemo = new StringMemo();
+const lowerMemo = new StringMemo();
+
+function binaryFromBytes(bytes: Uint8Array): string {
   let out = '';
   const CHUNK = 8192;
-  for (let i = 0; i < value.length; i += CHUNK) {
-    out += String.fromCharCode.apply(null, value.subarray(i, i + CHUNK) as unknown as number[]);
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
   }
   return out;
 }
@@ -198,9 +233,9 @@ const LOWER = /[a-z]/;
  * non-ASCII letters (`É`, the Kelvin sign) are never folded.
  */
 export function asciiLowerString(text: string): string {
-  if (!UPPER.test(text)) return text;
-  if (isAscii(text)) return text.toLowerCase();
-  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  const known = lowerMemo.get(text);
+  if (known !== undefined) return known;
+  return lowerMemo.set(text, !UPPER.test(text) ? text : isAscii(text) ? text.toLowerCase() : text.replace(/[A-Z]+/g, (s) => s.toLowerCase()));
 }
 
 /** Uppercases ASCII letters only (see {@link asciiLowerString}). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileRegex, toBinaryString, type CompiledRegex, type RegexOptions } from '../../src/values/regex/index.js';
+import { compileRegex, type CompiledRegex, type RegexOptions } from '../../src/values/regex/index.js';
+import { cloudflareScheme } from '../../src/index.js';
+import { toBinaryString } from '../../src/values/bytes.js';
 
 /** Bytes helper. */
 const b = (...xs: number[]): Uint8Array => new Uint8Array(xs);
@@ -383,6 +385,19 @@ describe('toBinaryString', () => {
     const s = toBinaryString(big);
     expect(s.length).toBe(100_000);
     expect(s.charCodeAt(99_999)).toBe(99_999 & 0xff);
+  });
+  it('remembers the last string but never a byte array, whose bytes may change', () => {
+    expect(toBinaryString('ü')).toBe('\u00c3\u00bc');
+    expect(toBinaryString('ü')).toBe('\u00c3\u00bc');
+    expect(toBinaryString('ä')).toBe('\u00c3\u00a4');
+    const bytes = b(0x61, 0x62);
+    expect(toBinaryString(bytes)).toBe('ab');
+    bytes[0] = 0x7a;
+    expect(toBinaryString(bytes)).toBe('zb');
+    const filter = cloudflareScheme().compile('http.user_agent matches "^zb"');
+    expect(filter.execute({ 'http.user_agent': bytes })).toBe(true);
+    bytes[0] = 0x61;
+    expect(filter.execute({ 'http.user_agent': bytes })).toBe(false);
   });
 });
 

@@ -25,6 +25,7 @@
  * @module
  */
 
+import { toBinaryString } from '../bytes.js';
 import { RE2JS } from 're2js';
 import { RegexError, type RegexErrorKind } from './errors.js';
 import { emitPattern } from './emit.js';
@@ -312,30 +313,3 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
   }
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-const encoder = new TextEncoder();
-
-/**
- * Converts a value to the "binary string" the matcher runs on: one char per
- * byte. A string is taken as Unicode text and UTF-8 encoded (lone surrogates
- * become U+FFFD, like `TextEncoder`); a pure-ASCII string already is its own
- * binary string and is returned as is (checked with a native, linear scan).
- */
-export function toBinaryString(value: string | Uint8Array): string {
-  if (typeof value === 'string') {
-    if (ASCII_ONLY.test(value)) return value;
-    return bytesToBinaryString(encoder.encode(value));
-  }
-  return bytesToBinaryString(value);
-}
-
-const CHUNK = 0x2000;
-
-function bytesToBinaryString(bytes: Uint8Array): string {
-  if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
-  }
-  return s;
-}
