@@ -141,6 +141,26 @@ describe('execution', () => {
     expect(scheme.context({ ssl: true })).toBeInstanceOf(ExecutionContext);
   });
 
+  it('works as an unbound function (execute is the filter\'s own)', () => {
+    const filter = scheme.compile('tcp.port in {443 8443}');
+    const run = filter.execute;
+    expect([443, 80, 8443].map((port) => run(scheme.context({ 'tcp.port': port })))).toEqual([true, false, true]);
+    for (const bad of [null, undefined, 'http.host', 42]) {
+      expect(() => run(bad as never)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+      expect(() => scheme.context(bad as never)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    }
+  });
+
+  it('rebuilds the checked tree when the collector dropped it, with the options it was compiled with', () => {
+    const filter = scheme.compile('http.host ne "x" or tcp.port in {1..9}', { nilNotEqual: true });
+    const original = filter.checked;
+    (filter as unknown as { tree: { deref(): undefined } }).tree = { deref: () => undefined };
+    const rebuilt = filter.checked;
+    expect(rebuilt).not.toBe(original);
+    expect(JSON.stringify(rebuilt, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).toBe(JSON.stringify(original, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    expect(filter.checked).toBe(rebuilt);
+  });
+
   it('applies nilNotEqual from the scheme or per compile call', () => {
     const expression = 'http.host ne "x"';
     expect(scheme.compile(expression).execute({})).toBe(false);

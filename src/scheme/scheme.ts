@@ -124,9 +124,9 @@ export class Filter {
   /**
    * Evaluates the filter. `values` is a plain object (or `Map`) keyed by field name, or a
    * context from `scheme.context(values)` — the fast path when several filters run on one
-   * request. Absent fields are missing values. Never throws for values of any type: a value
-   * of the wrong type is treated as missing. Throws `context-scheme-mismatch` for a context
-   * of another scheme.
+   * request. Absent fields are missing values, and a field value of the wrong type is
+   * treated as missing, never an error. Throws `invalid-argument` when `values` itself is not
+   * an object (e.g. `null`) and `context-scheme-mismatch` for a context of another scheme.
    *
    * A function of its own on every filter (it may be passed around unbound): its compiled
    * condition is a constant of that function, so V8 can inline the whole filter into a
@@ -143,10 +143,29 @@ export class Filter {
     private readonly scheme: Scheme,
     private readonly run: ConditionFn,
     private readonly used: readonly RegisteredField[],
-    /** @internal The checked tree, for tracing and static analysis. */
-    readonly checked: CheckedCondition,
+    checked: CheckedCondition,
+    /** The options the expression was compiled with, beyond the scheme's (to rebuild the tree). */
+    private readonly options: SchemeOptions | undefined,
   ) {
     this.execute = executor(run, scheme, (values) => this.executeValues(values));
+    this.tree = new WeakRef(checked);
+  }
+
+  /**
+   * The checked tree, held weakly: only tracing and static analysis need it, and it is most
+   * of a compiled rule's memory. Rebuilt from the expression when the garbage collector has
+   * dropped it (the rebuilt tree is identical: checking is deterministic).
+   */
+  private tree: WeakRef<CheckedCondition>;
+
+  /** @internal The checked tree, for tracing and static analysis. */
+  get checked(): CheckedCondition {
+    let tree = this.tree.deref();
+    if (tree === undefined) {
+      tree = this.scheme.recheck(this.expression, this.options);
+      this.tree = new WeakRef(tree);
+    }
+    return tree;
   }
 
   /**
@@ -171,6 +190,7 @@ export class Filter {
     if (values instanceof ExecutionContext) {
       throw new WirefilterError('this execution context was created by a different scheme', [], undefined, 'context-scheme-mismatch');
     }
+    requireFieldValues(values);
     // A slot array reused across calls: growing a fresh holey array up to a high slot number
     // on every call dominated this path. A re-entrant call (a user function evaluating this
     // filter again) finds it taken and uses its own.
@@ -190,6 +210,14 @@ export class Filter {
 
   private get slotCount(): number {
     return this.used.reduce((max, field) => Math.max(max, field.slot + 1), 0);
+  }
+}
+
+/** Throws a clear error for field values that are not an object or `Map` (e.g. `null`). */
+function requireFieldValues(values: unknown): asserts values is FieldValues {
+  if (typeof values !== 'object' || values === null) {
+    const got = values === null ? 'null' : typeof values;
+    throw new WirefilterError(`expected field values (a plain object or Map) or an execution context, got ${got}`, [], undefined, 'invalid-argument');
   }
 }
 
@@ -333,7 +361,14 @@ export class Scheme implements CheckEnvironment {
       tooDeep.error('nesting-limit-exceeded', 'the expression nests too deeply to be compiled', { start: 0, end: expression.length });
       throw WirefilterError.fromDiagnostics(expression, tooDeep.items);
     }
-    return new Filter(expression, diagnostics, this, run, used, checked);
+    return new Filter(expression, diagnostics, this, run, used, checked, options !== null && typeof options === 'object' && Object.keys(options).length > 0 ? { ...options } : undefined);
+  }
+
+  /** @internal The checked tree of an expression that compiled (see `Filter.checked`). */
+  recheck(expression: string, options: SchemeOptions | undefined): CheckedCondition {
+    const { checked } = this.analyse(expression, { ...this.options, ...options });
+    if (checked === undefined) throw new Error('internal: a compiled expression no longer checks');
+    return checked;
   }
 
   /**
@@ -341,6 +376,7 @@ export class Scheme implements CheckEnvironment {
    * value of the wrong type is treated as missing; the caller's object is not modified.
    */
   context(values: FieldValues): ExecutionContext {
+    requireFieldValues(values);
     const slots: unknown[] = new Array(this.fieldMap.size);
     const entries = values instanceof Map ? values.entries() : Object.entries(values);
     for (const [name, value] of entries) {

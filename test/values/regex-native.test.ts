@@ -2,7 +2,7 @@
  * The native-RegExp fast path: which patterns take it, and that it agrees with the
  * linear-time engine on every input.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileRegex, type CompiledRegex } from '../../src/values/regex/index.js';
 import { rng } from '../support/random.js';
 
@@ -64,4 +64,26 @@ describe('native fast path agreement', () => {
       }
     });
   }
+});
+
+describe('the linear-time engine behind the native path', () => {
+  it('is built only when needed, and a pattern RE2 would refuse still runs (on the Pike VM)', async () => {
+    const { RE2JS } = await import('re2js');
+    const regex = compile('^/(en|fr|de)/');
+    expect(isNative('^/(en|fr|de)/')).toBe(true);
+    const spy = vi.spyOn(RE2JS, 'compile').mockImplementation(() => {
+      throw new Error('refused');
+    });
+    try {
+      expect(regex.test('/fr/x')).toBe(true); // native: RE2 not needed
+      expect(spy).not.toHaveBeenCalled();
+      const match = regex.exec('/fr/x'); // captures come from the linear engine
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(match).toEqual({ start: 0, end: 4, groups: [[0, 4], [1, 3]] });
+      expect(regex.test(`/de/${'x'.repeat(1_000_000)}`)).toBe(true);
+      expect(regex.test(`/es/${'x'.repeat(1_000_000)}`)).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

@@ -168,12 +168,23 @@ class Re2Engine implements Engine {
  * still come from the linear-time engine, which follows Rust's leftmost-first semantics.
  */
 class NativeEngine implements Engine {
+  private linearEngine: Engine | undefined;
+
   constructor(
     private readonly re: RegExp,
-    private readonly linear: Engine,
+    /**
+     * Builds the linear-time engine, on first need: most patterns on this path never see an
+     * input over the limit nor a capture request, and the compiled RE2 program is most of a
+     * compiled regex's memory.
+     */
+    private readonly buildLinear: () => Engine,
     /** Longer inputs go to the linear-time engine (see `nativeInputLimit`). */
     private readonly maxInput: number,
   ) {}
+
+  private get linear(): Engine {
+    return (this.linearEngine ??= this.buildLinear());
+  }
 
   test(input: string): boolean {
     return input.length <= this.maxInput ? this.re.test(input) : this.linear.test(input);
@@ -285,6 +296,22 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
       return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, undefined, engine), size };
     }
     const emitted = emitPattern(hir, captureCount);
+    const native = options.engine === 're2' ? undefined : nativeFastPath(hir);
+    if (native !== undefined) {
+      const { pattern: re2Pattern, lookbehind, groupMap } = emitted;
+      const buildLinear = (): Engine => {
+        try {
+          return new Re2Engine(RE2JS.compile(re2Pattern, lookbehind ? RE2JS.LOOKBEHINDS : 0), groupMap);
+        } catch {
+          // Not expected (the emitted pattern stays within RE2's syntax and limits); should
+          // it happen, the Pike VM runs the same pattern rather than a request failing.
+          const again = parseRegex(pattern, { nestLimit });
+          return new PikeEngine(compileProgram(translate(again.ast, { utf8Literals: options.utf8Literals }), again.captureCount));
+        }
+      };
+      const engine = new NativeEngine(native, buildLinear, nativeInputLimit(hir));
+      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, engine), size };
+    }
     let re: RE2JS;
     try {
       re = RE2JS.compile(emitted.pattern, emitted.lookbehind ? RE2JS.LOOKBEHINDS : 0);
@@ -296,10 +323,7 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
         pattern,
       );
     }
-    const linear = new Re2Engine(re, emitted.groupMap);
-    const native = options.engine === 're2' ? undefined : nativeFastPath(hir);
-    const engine: Engine = native === undefined ? linear : new NativeEngine(native, linear, nativeInputLimit(hir));
-    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, engine), size };
+    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, new Re2Engine(re, emitted.groupMap)), size };
   } catch (e) {
     if (e instanceof RegexError) return failure(e, pattern);
     if (e instanceof RangeError) {
