@@ -81,6 +81,25 @@ class Compiler implements PartCompiler {
             const container = this.value(left.object);
             return node.quantifier === 'any' ? (s) => anyElement(container(s), test) : (s) => allElements(container(s), test);
           }
+          const only = left.kind === 'call' && left.args.length === 1 && left.implicit.length === 0 ? left.args[0]! : undefined;
+          if (left.kind === 'call' && only?.kind === 'each' && !only.object.mapped) {
+            // `any(lower(x[*])[*] eq …)`: map and test element by element; a missing result
+            // is dropped (it counts for neither any nor all).
+            const fn = left.fn;
+            const container = this.value(only.object);
+            if (node.quantifier === 'any') {
+              const mappedTest: TestFn = (x) => {
+                const y = fn.call([x]);
+                return y !== undefined && test(y);
+              };
+              return (s) => anyElement(container(s), mappedTest);
+            }
+            const mappedTest: TestFn = (x) => {
+              const y = fn.call([x]);
+              return y === undefined || test(y);
+            };
+            return (s) => allElements(container(s), mappedTest);
+          }
           const elements = this.elements(left);
           return node.quantifier === 'any'
             ? (s) => {
@@ -316,6 +335,16 @@ class Compiler implements PartCompiler {
     if (first?.mapped) {
       const elements = this.elements(first);
       const rest = [...node.args.slice(1).map((a) => this.value(a)), ...implicit];
+      if (rest.length === 0) {
+        return (s) => {
+          const out: unknown[] = [];
+          for (const element of elements(s)) {
+            const result = fn.call([element]);
+            if (result !== undefined) out.push(result);
+          }
+          return out;
+        };
+      }
       return (s) => {
         const others = rest.map((r) => r(s));
         const out: unknown[] = [];

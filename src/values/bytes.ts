@@ -66,7 +66,7 @@ export function toBinaryString(value: BytesValue): string {
  * after rule converts each once. Keeps at most {@link StringMemo.SIZE} strings alive.
  */
 class StringMemo {
-  static readonly SIZE = 4;
+  static readonly SIZE = 8;
   private readonly inputs: (string | undefined)[] = new Array<string | undefined>(StringMemo.SIZE).fill(undefined);
   private readonly outputs: string[] = new Array<string>(StringMemo.SIZE).fill('');
   private next = 0;
@@ -224,19 +224,29 @@ export function concatBytes(parts: BytesValue[]): BytesValue {
   return bytesToValue(out);
 }
 
-const UPPER = /[A-Z]/;
 const LOWER = /[a-z]/;
 
 /**
- * Lowercases ASCII letters only. Common cases first: nothing to change, or pure ASCII text
- * (where the built-in `toLowerCase` touches only A–Z); otherwise one run at a time, so that
- * non-ASCII letters (`É`, the Kelvin sign) are never folded.
+ * Lowercases ASCII letters only. The built-in `toLowerCase` first: when it changes nothing
+ * there is no A–Z, and on ASCII text it is exact; otherwise (non-ASCII letters such as `É`
+ * or the Kelvin sign, which it would fold) one run of A–Z at a time. Long strings — a query
+ * or body that several rules lowercase — are memoised.
  */
 export function asciiLowerString(text: string): string {
+  if (text.length <= SHORT_TEXT) return lowerAsciiLetters(text);
   const known = lowerMemo.get(text);
   if (known !== undefined) return known;
-  return lowerMemo.set(text, !UPPER.test(text) ? text : isAscii(text) ? text.toLowerCase() : text.replace(/[A-Z]+/g, (s) => s.toLowerCase()));
+  return lowerMemo.set(text, lowerAsciiLetters(text));
 }
+
+function lowerAsciiLetters(text: string): string {
+  const lowered = text.toLowerCase();
+  if (lowered === text) return text;
+  return isAscii(text) ? lowered : text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+/** Strings up to this length are lowercased directly rather than memoised. */
+const SHORT_TEXT = 32;
 
 /** Uppercases ASCII letters only (see {@link asciiLowerString}). */
 export function asciiUpperString(text: string): string {

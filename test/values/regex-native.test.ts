@@ -27,10 +27,19 @@ describe('native fast path eligibility', () => {
     '[0-9a-f]{32}',
     '^/(en|fr|de)/',
     '(?s)a.b',
+    '^/api/v[0-9]+/users/[0-9]+/?$', // deterministic loops: what follows is outside the class
+    '^[A-Za-z]+/[0-9.]+ \\([^()]*\\)',
+    '[a-z]+$',
+    'id=[0-9]+',
+    '(?i)(bad|evil)[a-z]*\\b[0-9]',
   ])('takes %s', (pattern) => expect(isNative(pattern)).toBe(true));
 
   it.each([
-    '^/api/v[0-9]+/', // unbounded repetition
+    '[a-z]+[a-z]', // a loop followed by its own class
+    '[0-9]+[0-9]?x',
+    '\\w+\\b\\w', // a zero-width assertion does not separate overlapping classes
+    '(ab)+', // unbounded repetition of more than one byte
+    'a+(b|a)',
     '(a+)+$',
     '(a|a)*b',
     '(ab){2,3}', // repetition of more than one byte
@@ -43,10 +52,11 @@ describe('native fast path eligibility', () => {
 
 describe('native fast path agreement', () => {
   const patterns = [
+    '^/api/v[0-9]+/users/[0-9]+/?$', 'a[0-9]*b', '^[a-z]+$', '(?i)x[a-f]+?y', '[^/]+/', '\\bcaf[a-z]*\\b', '(é|x)[0-9]+$',
     '(?i)(bot|crawler|spider|curl)', '^/wp-login\\.php$', '\\bapi\\b', '[0-9a-f]{8}', '^/(en|fr|de)/', '(?s)a.b', 'a.b',
     '(?i)é?', '\\xff', '^.$', '^..$', 'caf\\xC3\\xA9', '\\Bx', '(?i)select\\s{1,8}from', '[^a-z]{2}', 'a??b', '^$',
   ].filter((p) => compileRegex(p).ok);
-  const alphabet = ['a', 'b', 'x', 'é', 'É', '\n', '\r', ' ', '/', 'bot', 'BOT', 'api', '-', '\u00ff', '\ud800', 'select', 'FROM', '0', 'f', 'caf'];
+  const alphabet = ['a', 'b', 'x', 'y', '7', '12', '/api/v2/users/', 'é', 'É', '\n', '\r', ' ', '/', 'bot', 'BOT', 'api', '-', '\u00ff', '\ud800', 'select', 'FROM', '0', 'f', 'caf'];
   const random = rng(7);
 
   for (const pattern of patterns) {
@@ -64,6 +74,31 @@ describe('native fast path agreement', () => {
       }
     });
   }
+});
+
+describe('native input limits', () => {
+  const limitOf = (pattern: string): number => (compile(pattern) as unknown as { engine: { maxInput: number } }).engine.maxInput;
+
+  it('bound an unanchored loop quadratically and an anchored one linearly', () => {
+    // `[0-9]+x` on n digits: n attempts of up to 2n steps each.
+    expect(limitOf('[0-9]+x')).toBeGreaterThan(1_000);
+    expect(limitOf('[0-9]+x')).toBeLessThan(5_000);
+    expect(limitOf('^[0-9]+x')).toBeGreaterThan(1_000_000);
+    expect(limitOf('login')).toBeGreaterThan(1_000_000);
+  });
+
+  it('send long adversarial inputs to the linear-time engine, with the same answers', () => {
+    const digits = '1'.repeat(200_000);
+    for (const [pattern, input, expected] of [
+      ['[0-9]+x', digits, false],
+      ['[0-9]+x', `${digits}x`, true],
+      ['^[0-9]+x', digits, false],
+      ['[a-z]+$', `${'a'.repeat(100_000)}!`, false],
+    ] as const) {
+      if (!pattern.startsWith('^')) expect(input.length, pattern).toBeGreaterThan(limitOf(pattern));
+      expect(compile(pattern).test(input), pattern).toBe(expected);
+    }
+  });
 });
 
 describe('the linear-time engine behind the native path', () => {

@@ -4,14 +4,19 @@
  * byte semantics.
  *
  * Safety. A backtracking matcher is only dangerous when it can try exponentially (or
- * polynomially) many ways to match the same text. The fast path accepts only patterns without
- * unbounded repetition, whose bounded repetitions repeat a single byte (a literal byte or a
- * byte class) at most {@link MAX_REPEAT} times, and whose number of ways to match — the
- * product over the pattern of the choices each alternation and each variable repetition
- * offers — is at most {@link MAX_CHOICES}. A match attempt then explores at most that many
- * paths, each no longer than the pattern, so a search is linear in the input. Literals,
- * alternations of literals (`(?i)(bot|crawler|spider)`), classes and anchors — the bulk of
- * firewall regexes — qualify.
+ * polynomially) many ways to match the same text. The fast path accepts only patterns whose
+ * repetitions repeat a single byte (a literal byte or a byte class), bounded ones at most
+ * {@link MAX_REPEAT} times, and whose number of ways to match — the product over the pattern
+ * of the choices each alternation and each bounded variable repetition offers — is at most
+ * {@link MAX_CHOICES}. An unbounded repetition (`[0-9]+`, `[^()]*`) must be *deterministic*:
+ * every byte that can come right after it lies outside the repeated class (`[0-9]+/`,
+ * `[0-9]+$`). Nothing after the loop can then consume a byte it gives back, so each loop
+ * costs one pass over its run plus one short failed (or zero-width) step per byte given back. A match attempt thus explores at most `choices` paths,
+ * each of at most the pattern's size plus two steps per input byte per loop. What that means
+ * for a whole search — the attempts at every start position — is bounded by
+ * {@link nativeInputLimit}: longer inputs go to the linear-time engine. Literals, alternations
+ * of literals (`(?i)(bot|crawler|spider)`), classes, anchors and deterministic loops
+ * (`^/api/v[0-9]+/users/[0-9]+/?$`) — the bulk of firewall regexes — qualify.
  *
  * Exactness. The pattern is emitted over "binary strings" (one char per byte, 0–255), with
  * every byte written as `\xHH` and every class as explicit byte ranges, no flags: no case
@@ -65,9 +70,124 @@ function choices(h: Hir): number {
     case 'alternation':
       return h.subs.reduce((n, sub) => n + choices(sub), 0);
     case 'repeat':
-      return h.max === undefined ? Infinity : h.max - h.min + 1;
+      // A deterministic unbounded loop (see `checkLoops`) has one way to succeed; the
+      // steps it gives back are counted by nativeInputLimit.
+      return h.max === undefined ? 1 : h.max - h.min + 1;
     default:
       return 1;
+  }
+}
+
+/** A set of bytes (bit `b` of word `b >>> 5`). */
+type ByteSet = Uint32Array;
+
+const byteSet = (): ByteSet => new Uint32Array(8);
+
+function addRanges(set: ByteSet, ranges: readonly number[]): void {
+  for (let i = 0; i < ranges.length; i += 2) for (let b = ranges[i]!; b <= ranges[i + 1]!; b++) set[b >>> 5]! |= 1 << (b & 31);
+}
+
+function addSet(into: ByteSet, from: ByteSet): void {
+  for (let i = 0; i < 8; i++) into[i]! |= from[i]!;
+}
+
+function disjoint(a: ByteSet, b: ByteSet): boolean {
+  for (let i = 0; i < 8; i++) if ((a[i]! & b[i]!) !== 0) return false;
+  return true;
+}
+
+/** The bytes a match of `h` can start with, and whether `h` can match the empty string. */
+function first(h: Hir): { bytes: ByteSet; nullable: boolean } {
+  const bytes = byteSet();
+  switch (h.kind) {
+    case 'literal':
+      if (h.bytes.length === 0) return { bytes, nullable: true };
+      addRanges(bytes, [h.bytes[0]!, h.bytes[0]!]);
+      return { bytes, nullable: false };
+    case 'byteClass':
+      addRanges(bytes, h.ranges);
+      return { bytes, nullable: false };
+    case 'capture':
+      return first(h.sub);
+    case 'repeat': {
+      const sub = first(h.sub);
+      return { bytes: sub.bytes, nullable: sub.nullable || h.min === 0 };
+    }
+    case 'concat': {
+      for (const sub of h.subs) {
+        const f = first(sub);
+        addSet(bytes, f.bytes);
+        if (!f.nullable) return { bytes, nullable: false };
+      }
+      return { bytes, nullable: true };
+    }
+    case 'alternation': {
+      let nullable = false;
+      for (const sub of h.subs) {
+        const f = first(sub);
+        addSet(bytes, f.bytes);
+        nullable ||= f.nullable;
+      }
+      return { bytes, nullable };
+    }
+    default:
+      // empty, looks (zero-width): nothing consumed. Unicode classes never get here.
+      return { bytes, nullable: true };
+  }
+}
+
+/**
+ * Throws {@link NotEligible} unless every unbounded repetition in `h` is deterministic given
+ * the bytes that may follow `h`; returns the number of unbounded repetitions.
+ */
+function checkLoops(h: Hir, follow: ByteSet): number {
+  switch (h.kind) {
+    case 'capture':
+      return checkLoops(h.sub, follow);
+    case 'alternation':
+      return h.subs.reduce((n, sub) => n + checkLoops(sub, follow), 0);
+    case 'concat': {
+      let loops = 0;
+      // Walk backwards, building what may follow each element.
+      let after = follow;
+      for (let i = h.subs.length - 1; i >= 0; i--) {
+        const sub = h.subs[i]!;
+        loops += checkLoops(sub, after);
+        const f = first(sub);
+        if (f.nullable) addSet(f.bytes, after);
+        after = f.bytes;
+      }
+      return loops;
+    }
+    case 'repeat': {
+      if (h.max !== undefined) return 0; // bounded: counted by choices()
+      // A byte given back is one of `repeated`: when nothing that may follow can consume it,
+      // the continuation fails there at once (or succeeds without consuming anything).
+      if (!disjoint(first(h.sub).bytes, follow)) throw new NotEligible();
+      return 1;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** Whether every match of `h` must start at the start of the input (`^…`). */
+function startAnchored(h: Hir): boolean {
+  switch (h.kind) {
+    case 'look':
+      return h.look === 'start';
+    case 'capture':
+      return startAnchored(h.sub);
+    case 'concat':
+      for (const sub of h.subs) {
+        if (startAnchored(sub)) return true;
+        if (!first(sub).nullable || sub.kind !== 'look') return false;
+      }
+      return false;
+    case 'alternation':
+      return h.subs.length > 0 && h.subs.every(startAnchored);
+    default:
+      return false;
   }
 }
 
@@ -101,8 +221,8 @@ function emit(h: Hir): string {
     case 'alternation':
       return `(?:${h.subs.map(emit).join('|')})`;
     case 'repeat': {
-      if (h.max === undefined || h.max > MAX_REPEAT || !isSingleByte(h.sub)) throw new NotEligible();
-      const quantifier = h.min === h.max ? `{${h.min}}` : `{${h.min},${h.max}}`;
+      if ((h.max !== undefined && h.max > MAX_REPEAT) || !isSingleByte(h.sub)) throw new NotEligible();
+      const quantifier = h.max === undefined ? `{${h.min},}` : h.min === h.max ? `{${h.min}}` : `{${h.min},${h.max}}`;
       return `(?:${emit(h.sub)})${quantifier}${h.greedy ? '' : '?'}`;
     }
   }
@@ -120,7 +240,8 @@ function size(h: Hir): number {
     case 'alternation':
       return h.subs.reduce((n, sub) => n + size(sub), 0);
     case 'repeat':
-      return (h.max ?? Infinity) * size(h.sub);
+      // An unbounded loop's run is counted per input byte by nativeInputLimit.
+      return (h.max ?? 1) * size(h.sub);
     case 'literal':
       return Math.max(1, h.bytes.length);
     default:
@@ -133,9 +254,27 @@ function size(h: Hir): number {
  * "Linear in the input" is not enough: a match attempt explores up to `choices` paths of up
  * to `size` steps at *every* start position, so `a?a?a?a?a?a?a?a?a?a?a?a?[^a]` (4096 paths)
  * costs about a minute per megabyte of `a`s, where the linear-time engine needs milliseconds.
+ * Each unbounded loop adds up to two steps per input byte to a path (its run, and the bytes
+ * it gives back), so an unanchored pattern with loops is quadratic in the input: `[0-9]+x`
+ * on a megabyte of digits would take minutes natively. A start-anchored pattern is attempted
+ * at one position only.
  */
 export function nativeInputLimit(hir: Hir): number {
-  return Math.floor(NATIVE_STEP_BUDGET / Math.max(1, choices(hir) * size(hir)));
+  const paths = Math.max(1, choices(hir));
+  const steps = size(hir);
+  const loops = checkLoops(hir, byteSet());
+  if (loops === 0) return Math.floor(NATIVE_STEP_BUDGET / (paths * steps));
+  // One attempt: paths × (steps + 2·loops·n); a search: that at each of n start positions.
+  const perAttempt = (n: number): number => paths * (steps + 2 * loops * n);
+  if (startAnchored(hir)) return Math.max(0, Math.floor((NATIVE_STEP_BUDGET / paths - steps) / (2 * loops)));
+  let lo = 0;
+  let hi = NATIVE_STEP_BUDGET;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (mid * perAttempt(mid) <= NATIVE_STEP_BUDGET) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -146,6 +285,7 @@ export function nativeFastPath(hir: Hir): RegExp | undefined {
   try {
     const source = emit(hir);
     if (source.length > MAX_SOURCE_LENGTH || choices(hir) > MAX_CHOICES) return undefined;
+    checkLoops(hir, byteSet());
     return new RegExp(source);
   } catch (error) {
     if (error instanceof NotEligible || error instanceof SyntaxError) return undefined;
