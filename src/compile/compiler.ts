@@ -504,6 +504,14 @@ function fieldComparison(slot: number, test: ComparisonTest, whenMissing: boolea
     }
     case 'contains': {
       const literal = test.literal;
+      if (literal.ascii && literal.text !== undefined) {
+        // ASCII needle: a substring test on any string is byte-exact.
+        const text = internString(literal.text);
+        return (s) => {
+          const v = s[slot];
+          return typeof v === 'string' ? v.includes(text) : v !== undefined && literal.containedIn(v as BytesValue);
+        };
+      }
       return (s) => {
         const v = s[slot];
         return v !== undefined && literal.containedIn(v as BytesValue);
@@ -529,8 +537,9 @@ function fieldComparison(slot: number, test: ComparisonTest, whenMissing: boolea
       if (set.type === 'Ip') {
         const members = IpRangeSet.fromItems(set.items);
         return (s) => {
-          const v = s[slot];
-          return v !== undefined && members.has(v as IpAddress);
+          const v = s[slot] as IpAddress | undefined;
+          if (v === undefined) return false;
+          return v.family === 4 ? members.hasIpv4(v.value) : members.hasIpv6(v.w0, v.w1, v.w2, v.w3);
         };
       }
       const member = setTest(set);
