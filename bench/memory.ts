@@ -1,7 +1,7 @@
 /**
  * Memory per compiled rule. Runs in a child process of its own (fresh heap, `--expose-gc`):
  *
- *   node --expose-gc --import tsx bench/memory.ts [count]
+ *   node bench/launch.mjs memory [count]   (or: node --expose-gc --import tsx bench/memory.ts [count])
  *
  * prints one JSON object on stdout. Each measurement compiles `count` distinct typical rules
  * (the generated rule mix) and keeps them alive; the heap (plus array buffers) after a full
@@ -40,11 +40,7 @@ function usage(): { heap: number; buffers: number } {
   return { heap: m.heapUsed, buffers: m.arrayBuffers };
 }
 
-/**
- * Memory retained by what `build` returns. Measured in a later macrotask, as a server sees
- * it once start-up is over: weakly held data (a filter's checked tree) stays alive until the
- * job that created it ends, whatever the collector does.
- */
+/** Memory retained by what `build` returns, measured in a later macrotask (after start-up, as a server sees it). */
 async function measure<T>(count: number, build: () => T): Promise<{ total: number; heap: number; buffers: number; keep: T }> {
   const before = usage();
   const keep = build();

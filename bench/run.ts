@@ -1,7 +1,7 @@
 /**
  * Runs the benchmark suite, prints the report and writes the JSON results.
  *
- *   npx tsx bench/run.ts [--filter <name>] [--quick] [--repeat <n>] [--no-write] [--no-memory] [--json <file>]
+ *   npm run bench -- [--filter <name>] [--quick] [--repeat <n>] [--no-write] [--no-memory] [--json <file>]
  *
  * --filter   only cases whose name contains the text (or matches it as a regex), e.g.
  *            `ip-cidr`, `ruleset-1000`, `compile`, `regex-catastrophic`, `memory`
@@ -27,7 +27,7 @@ function argValue(args: string[], name: string): string | undefined {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('usage: npx tsx bench/run.ts [--filter <name>] [--quick] [--repeat <n>] [--no-write] [--no-memory] [--json <file>] | --report <results.json>\n');
+    process.stdout.write('usage: npm run bench -- [--filter <name>] [--quick] [--repeat <n>] [--no-write] [--no-memory] [--json <file>] | --report <results.json>\n');
     return;
   }
   const saved = argValue(args, '--report');

@@ -122,6 +122,11 @@ function celJsEnvironment(cel: CelCase): Environment {
 const celJsCompile = (env: Environment, expression: string): CelProgram => env.parse(expression) as unknown as CelProgram;
 const bufCompile = (expression: string): CelProgram => bufPlan(bufEnv, bufParse(expression)) as unknown as CelProgram;
 
+/** The interpreter bound to one checked tree (a function of its own per case, like the others). */
+function interpreterOf(tree: Filter['checked']): (slots: unknown[]) => boolean {
+  return (slots) => interpret(tree, slots);
+}
+
 function matcher(filter: string | undefined): (name: string) => boolean {
   if (filter === undefined || filter === '') return () => true;
   let re: RegExp | undefined;
@@ -180,7 +185,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       [IMPL.ctx]: { exec: filter.execute, inputs: contexts },
       [IMPL.obj]: { exec: filter.execute, inputs: c.inputs },
       [IMPL.floor]: { exec: c.floor.exec, inputs: c.inputs.map((v) => (c.floor.prepare ? c.floor.prepare(v) : v)) },
-      [IMPL.interp]: { exec: (slots: unknown[]) => interpret(filter.checked, slots), inputs: contexts.map((x) => x.slots) },
+      [IMPL.interp]: { exec: interpreterOf(filter.checked), inputs: contexts.map((x) => x.slots) },
     };
     if (c.cel !== undefined) {
       const activations = c.inputs.map((v) => c.cel!.activation(v));

@@ -4,31 +4,9 @@
  *
  * @module
  */
-import type { CheckedCondition } from '../check/checked.js';
 import { CHALLENGES, isTerminating } from './actions.js';
 import type { LoadedRule, LoadedRuleset } from './load.js';
 import type { RulesetProblem } from './types.js';
-
-/** Whether a condition has the same result for every request (`true`, `x or true`, …). */
-export function constantValue(node: CheckedCondition): boolean | undefined {
-  switch (node.kind) {
-    case 'constant':
-      return node.value;
-    case 'not': {
-      const inner = constantValue(node.operand);
-      return inner === undefined ? undefined : !inner;
-    }
-    case 'logical': {
-      if (node.array) return undefined;
-      const values = node.operands.map(constantValue);
-      if (node.operator === 'and') return values.includes(false) ? false : values.every((v) => v === true) ? true : undefined;
-      if (node.operator === 'or') return values.includes(true) ? true : values.every((v) => v === false) ? false : undefined;
-      return values.every((v) => v !== undefined) ? values.reduce((a, b) => a !== b, false) : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
 
 const active = (rule: LoadedRule): boolean => rule.enabled && rule.filter !== undefined;
 
@@ -65,7 +43,7 @@ export function lintRulesets(rulesets: readonly LoadedRuleset[]): RulesetProblem
       if (isTerminating(rule.action)) {
         terminatingBefore.push(rule);
         if (Object.hasOwn(CHALLENGES, rule.action)) challengesBefore.push(rule);
-        if (constantValue(rule.filter!.checked) === true) catchAll = rule;
+        if (rule.filter!.constant === true) catchAll = rule;
       }
     }
   }

@@ -65,12 +65,16 @@ export class Explainer {
   private readonly parts: PartCompiler;
   private readonly cache = new WeakMap<object, (slots: Slots) => unknown>();
 
+  /** The filter's checked tree, built once: compiled parts are cached by its nodes. */
+  private readonly tree: CheckedCondition;
+
   constructor(private readonly filter: Filter, nilNotEqual: boolean) {
     this.parts = partCompiler({ nilNotEqual });
+    this.tree = filter.checked;
   }
 
   explain(slots: Slots): ExplanationNode {
-    return this.condition(this.filter.checked, slots);
+    return this.condition(this.tree, slots);
   }
 
   private text(span: { start: number; end: number }): string {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { constantValue } from '../check/constant.js';
 import type { CheckedCondition, CheckedListItem, CheckedValue, FieldInfo, ListInfo } from '../check/checked.js';
 import { checkFilter, type CheckEnvironment, type CheckOptions } from '../check/checker.js';
 import { DiagnosticBag, type Diagnostic } from '../check/diagnostics.js';
@@ -143,29 +144,22 @@ export class Filter {
     private readonly scheme: Scheme,
     private readonly run: ConditionFn,
     private readonly used: readonly RegisteredField[],
-    checked: CheckedCondition,
+    /** @internal The condition's value when it is the same for every request (`true`, `x or true`). */
+    readonly constant: boolean | undefined,
     /** The options the expression was compiled with, beyond the scheme's (to rebuild the tree). */
     private readonly options: SchemeOptions | undefined,
   ) {
     this.execute = executor(run, scheme, (values) => this.executeValues(values));
-    this.tree = new WeakRef(checked);
   }
 
   /**
-   * The checked tree, held weakly: only tracing and static analysis need it, and it is most
-   * of a compiled rule's memory. Rebuilt from the expression when the garbage collector has
-   * dropped it (the rebuilt tree is identical: checking is deterministic).
+   * @internal The checked tree, for tracing and static analysis, rebuilt from the expression
+   * on every access (checking is deterministic, so every copy is the same): only tracing and
+   * tests need it, and keeping it would be most of a compiled filter's memory. Callers that
+   * need it repeatedly keep their copy.
    */
-  private tree: WeakRef<CheckedCondition>;
-
-  /** @internal The checked tree, for tracing and static analysis. */
   get checked(): CheckedCondition {
-    let tree = this.tree.deref();
-    if (tree === undefined) {
-      tree = this.scheme.recheck(this.expression, this.options);
-      this.tree = new WeakRef(tree);
-    }
-    return tree;
+    return this.scheme.recheck(this.expression, this.options);
   }
 
   /**
@@ -361,7 +355,7 @@ export class Scheme implements CheckEnvironment {
       tooDeep.error('nesting-limit-exceeded', 'the expression nests too deeply to be compiled', { start: 0, end: expression.length });
       throw WirefilterError.fromDiagnostics(expression, tooDeep.items);
     }
-    return new Filter(expression, diagnostics, this, run, used, checked, options !== null && typeof options === 'object' && Object.keys(options).length > 0 ? { ...options } : undefined);
+    return new Filter(expression, diagnostics, this, run, used, constantValue(checked), options !== null && typeof options === 'object' && Object.keys(options).length > 0 ? { ...options } : undefined);
   }
 
   /** @internal The checked tree of an expression that compiled (see `Filter.checked`). */

@@ -217,10 +217,14 @@ class CompiledRegexImpl implements CompiledRegex {
   constructor(
     readonly source: string,
     readonly groupCount: number,
-    /** Diagnostic: the re2js pattern, or `undefined` when the Pike VM runs this regex. */
-    readonly enginePattern: string | undefined,
+    private readonly describe: () => string | undefined,
     private readonly engine: Engine,
   ) {}
+
+  /** Diagnostic: the re2js pattern, or `undefined` when the Pike VM runs this regex. */
+  get enginePattern(): string | undefined {
+    return this.describe();
+  }
 
   test(value: string | Uint8Array): boolean {
     return this.engine.test(toBinaryString(value));
@@ -293,25 +297,35 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
     }
     if (options.engine === 'pikevm' || needsLookahead(hir)) {
       const engine = new PikeEngine(compileProgram(hir, captureCount));
-      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, undefined, engine), size };
+      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, () => undefined, engine), size };
     }
-    const emitted = emitPattern(hir, captureCount);
     const native = options.engine === 're2' ? undefined : nativeFastPath(hir);
     if (native !== undefined) {
-      const { pattern: re2Pattern, lookbehind, groupMap } = emitted;
+      // The RE2 side is derived again from the pattern when first needed, so a compiled
+      // regex on this path keeps neither the HIR nor an RE2 program.
+      const rederive = (): { hir: Hir; captureCount: number } => {
+        const again = parseRegex(pattern, { nestLimit });
+        return { hir: translate(again.ast, { utf8Literals: options.utf8Literals }), captureCount: again.captureCount };
+      };
       const buildLinear = (): Engine => {
+        const again = rederive();
+        const emitted = emitPattern(again.hir, again.captureCount);
         try {
-          return new Re2Engine(RE2JS.compile(re2Pattern, lookbehind ? RE2JS.LOOKBEHINDS : 0), groupMap);
+          return new Re2Engine(RE2JS.compile(emitted.pattern, emitted.lookbehind ? RE2JS.LOOKBEHINDS : 0), emitted.groupMap);
         } catch {
           // Not expected (the emitted pattern stays within RE2's syntax and limits); should
           // it happen, the Pike VM runs the same pattern rather than a request failing.
-          const again = parseRegex(pattern, { nestLimit });
-          return new PikeEngine(compileProgram(translate(again.ast, { utf8Literals: options.utf8Literals }), again.captureCount));
+          return new PikeEngine(compileProgram(again.hir, again.captureCount));
         }
       };
       const engine = new NativeEngine(native, buildLinear, nativeInputLimit(hir));
-      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, engine), size };
+      const describe = (): string => {
+        const again = rederive();
+        return emitPattern(again.hir, again.captureCount).pattern;
+      };
+      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, describe, engine), size };
     }
+    const emitted = emitPattern(hir, captureCount);
     let re: RE2JS;
     try {
       re = RE2JS.compile(emitted.pattern, emitted.lookbehind ? RE2JS.LOOKBEHINDS : 0);
@@ -323,7 +337,7 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
         pattern,
       );
     }
-    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, emitted.pattern, new Re2Engine(re, emitted.groupMap)), size };
+    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, () => emitted.pattern, new Re2Engine(re, emitted.groupMap)), size };
   } catch (e) {
     if (e instanceof RegexError) return failure(e, pattern);
     if (e instanceof RangeError) {

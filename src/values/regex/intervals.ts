@@ -19,8 +19,24 @@ export const EMPTY: Ranges = [];
 export function canonicalize(flat: readonly number[]): Ranges {
   const n = flat.length / 2;
   if (n === 0) return EMPTY;
-  const idx = Array.from({ length: n }, (_, i) => i);
-  idx.sort((a, b) => flat[2 * a] - flat[2 * b] || flat[2 * a + 1] - flat[2 * b + 1]);
+  // Range indexes in order of (lo, hi): insertion sort, as classes have few ranges (and are
+  // often sorted already); a comparator sort beyond that.
+  const before = (a: number, b: number): boolean => flat[2 * a] < flat[2 * b] || (flat[2 * a] === flat[2 * b] && flat[2 * a + 1] < flat[2 * b + 1]);
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) idx.push(i);
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const current = idx[i];
+      let j = i - 1;
+      while (j >= 0 && before(current, idx[j])) {
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      idx[j + 1] = current;
+    }
+  } else {
+    idx.sort((a, b) => flat[2 * a] - flat[2 * b] || flat[2 * a + 1] - flat[2 * b + 1]);
+  }
   const out: number[] = [];
   for (const i of idx) {
     const lo = flat[2 * i];
