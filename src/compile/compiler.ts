@@ -8,6 +8,8 @@
  */
 import type { CheckedCondition, CheckedListItem, CheckedValue, ComparisonTest, ListInfo, ScalarLiteral, SetItems } from '../check/checked.js';
 import { asciiLowerString, BytesLiteral, decodeUtf8Strict, internString, isBytesValue, type BytesValue } from '../values/bytes.js';
+import type { BuiltinFunction } from '../functions/definition.js';
+import { lower } from '../functions/strings.js';
 import { compareInt, type IntValue } from '../values/int.js';
 import { IntRangeSet } from '../values/int-set.js';
 import { compareIp, ipEquals, type IpAddress } from '../values/ip.js';
@@ -75,18 +77,18 @@ class Compiler implements PartCompiler {
           // without building the Array<Bool>.
           const left = node.argument.left;
           const test = this.test(node.argument.test);
-          if (left.kind === 'each' && !left.object.mapped) {
-            // One level of `[*]`: walk the container itself, without collecting its elements
-            // (any/all of pure tests do not depend on the order).
-            const container = this.value(left.object);
-            return node.quantifier === 'any' ? (s) => anyElement(container(s), test) : (s) => allElements(container(s), test);
-          }
-          const only = left.kind === 'call' && left.args.length === 1 && left.implicit.length === 0 ? left.args[0]! : undefined;
-          if (left.kind === 'call' && only?.kind === 'each' && !only.object.mapped) {
-            // `any(lower(x[*])[*] eq …)`: map and test element by element; a missing result
-            // is dropped (it counts for neither any nor all).
-            const fn = left.fn;
+          // `any(f(x[*])[*] …)`: the `[*]` applies to the array a mapped call returns.
+          const call = left.kind === 'each' && left.object.kind === 'call' ? left.object : undefined;
+          const only = call !== undefined && call.args.length === 1 && call.implicit.length === 0 ? call.args[0]! : undefined;
+          if (call !== undefined && only?.kind === 'each' && !only.object.mapped) {
+            // Map and test element by element; a missing result is dropped (it counts for
+            // neither any nor all).
+            const fn = call.fn;
             const container = this.value(only.object);
+            const direct = loweredEquality(fn, node.argument.test);
+            if (direct !== undefined) {
+              return node.quantifier === 'any' ? (s) => anyElement(container(s), direct) : (s) => allElements(container(s), direct);
+            }
             if (node.quantifier === 'any') {
               const mappedTest: TestFn = (x) => {
                 const y = fn.call([x]);
@@ -99,6 +101,12 @@ class Compiler implements PartCompiler {
               return y === undefined || test(y);
             };
             return (s) => allElements(container(s), mappedTest);
+          }
+          if (left.kind === 'each' && !left.object.mapped) {
+            // One level of `[*]`: walk the container itself, without collecting its elements
+            // (any/all of pure tests do not depend on the order).
+            const container = this.value(left.object);
+            return node.quantifier === 'any' ? (s) => anyElement(container(s), test) : (s) => allElements(container(s), test);
           }
           const elements = this.elements(left);
           return node.quantifier === 'any'
@@ -206,6 +214,17 @@ class Compiler implements PartCompiler {
         const value = s[slot];
         return value === undefined ? whenMissing : check(value);
       };
+    }
+    if (left.kind === 'call' && left.args.length === 1 && left.implicit.length === 0 && !left.args[0]!.mapped) {
+      const direct = loweredEquality(left.fn, test);
+      if (direct !== undefined) {
+        // `lower(x) eq "…"`: compare x itself, without building the lowered copy.
+        const argument = this.value(left.args[0]!);
+        return (s) => {
+          const value = argument(s);
+          return value === undefined ? whenMissing : direct(value);
+        };
+      }
     }
     const read = this.value(left);
     return (s) => {
@@ -412,6 +431,33 @@ class Compiler implements PartCompiler {
         throw new Error(`internal: ${(node as CheckedValue).kind} is never a [*] value`);
     }
   }
+}
+
+/**
+ * For `lower(x) eq "text"` (or `ne`, negated) with ASCII text without capitals: a test on x itself —
+ * equal lengths, then character by character with A–Z folded — instead of building
+ * `lower(x)` and comparing. Exact: lowercasing changes only A–Z, so `lower(x)` is that ASCII
+ * text only when x is ASCII of the same length. Byte arrays take the general path.
+ */
+function loweredEquality(fn: BuiltinFunction, test: ComparisonTest): TestFn | undefined {
+  if (fn !== lower || (test.operator !== 'eq' && test.operator !== 'ne') || test.literal.type !== 'Bytes') return undefined;
+  const literal = test.literal.value;
+  const text = literal.text;
+  if (!literal.ascii || text === undefined || /[A-Z]/.test(text)) return undefined;
+  const n = text.length;
+  const equal = (v: unknown): boolean => {
+    if (typeof v !== 'string') {
+      const lowered = fn.call([v]);
+      return lowered !== undefined && literal.equals(lowered as BytesValue);
+    }
+    if (v.length !== n) return false;
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== text.charCodeAt(i)) return false;
+    }
+    return true;
+  };
+  return test.operator === 'eq' ? equal : (v) => !equal(v);
 }
 
 /**

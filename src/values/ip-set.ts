@@ -29,7 +29,7 @@ import { type IpAddress, type IpSetItem, ipv4Address, ipv6Address } from './ip.j
 
 /** Up to this many IPv6 records, an insertion sort beats setting up a native sort. */
 const SMALL_SORT = 16;
-/** IPv4 families of up to this many ranges are scanned instead of searched. */
+/** Families of up to this many ranges are scanned instead of searched. */
 const SMALL_SET_SCAN = 8;
 /** Upper limit on the bucket index size (2¹⁸ entries = 1 MiB). */
 const MAX_BUCKET_BITS = 18;
@@ -221,12 +221,28 @@ export class IpRangeSet {
 
   /** Membership of the IPv6 address with 32-bit words `x0 … x3` (most significant first). */
   hasIpv6(x0: number, x1: number, x2: number, x3: number): boolean {
+    if (this.ipv6RangeCount <= SMALL_SET_SCAN) return this.scanIpv6(x0, x1, x2, x3);
     if (this.key6 !== 0) return this.hasIpv6SharedPrefix(x0, x1, x2, x3);
     // Below the first start: no range can contain x (this also covers the empty family).
     if (x0 < this.min6) return false;
     if (x0 > this.max6) return this.searchIpv6(this.ipv6RangeCount, this.ipv6RangeCount, x0, x1, x2, x3);
     const b = (x0 - this.min6) >>> this.shift6;
     return this.searchIpv6(this.t6[b], this.t6[b + 1], x0, x1, x2, x3);
+  }
+
+  /** {@link hasIpv6} for a handful of ranges: the first range ending at or after x decides. */
+  private scanIpv6(x0: number, x1: number, x2: number, x3: number): boolean {
+    const r = this.r6;
+    for (let k = 0, end = this.ipv6RangeCount << 3; k < end; k += 8) {
+      // x ≤ end(range), word by word (the first word nearly always decides).
+      let w = r[k + 4];
+      const le = w !== x0 ? x0 < w : (w = r[k + 5]) !== x1 ? x1 < w : (w = r[k + 6]) !== x2 ? x2 < w : x3 <= r[k + 7];
+      if (!le) continue;
+      // start(range) ≤ x?
+      w = r[k];
+      return w !== x0 ? w < x0 : (w = r[k + 1]) !== x1 ? w < x1 : (w = r[k + 2]) !== x2 ? w < x2 : r[k + 3] <= x3;
+    }
+    return false;
   }
 
   /**

@@ -275,6 +275,8 @@ function probeAddresses(rand: () => number, items: IpSetItem[]): IpAddress[] {
 describe('IpRangeSet agrees with a naive implementation (random data)', () => {
   for (const [label, n, cluster] of [
     ['tiny sets', 5, 0],
+    ['sets scanned rather than searched (≤ 8 ranges a family)', 8, 0],
+    ['sets just past the scan limit', 18, 0],
     ['small sets', 16, 1],
     ['medium sets', 200, 2],
     ['large clustered sets', 3000, 3],
