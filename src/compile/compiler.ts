@@ -583,9 +583,8 @@ function fieldComparison(slot: number, test: ComparisonTest, whenMissing: boolea
       if (set.type === 'Ip') {
         const members = IpRangeSet.fromItems(set.items);
         return (s) => {
-          const v = s[slot] as IpAddress | undefined;
-          if (v === undefined) return false;
-          return v.family === 4 ? members.hasIpv4(v.value) : members.hasIpv6(v.w0, v.w1, v.w2, v.w3);
+          const v = s[slot];
+          return v !== undefined && members.has(v as IpAddress);
         };
       }
       const member = setTest(set);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { WirefilterError } from '../errors.js';
 import { mapGet } from './runtime-values.js';
 
 /** The field values of one request, keyed by field name (a plain object or a `Map`). */
@@ -31,4 +32,9 @@ export class ExecutionContext {
 /** Reads one field value from caller-supplied values without touching prototypes. */
 export function readFieldValue(values: FieldValues, name: string): unknown {
   return mapGet(values, name);
+}
+
+/** The error for a context evaluated with a filter or ruleset of another scheme. */
+export function contextSchemeMismatch(): WirefilterError {
+  return new WirefilterError('this execution context was created by a different scheme', [], undefined, 'context-scheme-mismatch');
 }

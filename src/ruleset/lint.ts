@@ -8,7 +8,8 @@ import { CHALLENGES, isTerminating } from './actions.js';
 import type { LoadedRule, LoadedRuleset } from './load.js';
 import type { RulesetProblem } from './types.js';
 
-const active = (rule: LoadedRule): boolean => rule.enabled && rule.filter !== undefined;
+/** Enabled and compiled: the rules that run. */
+const active = (rule: LoadedRule): boolean => rule.condition !== undefined;
 
 /** Names the first few rules and counts the rest, so warnings stay short in large rulesets. */
 function listRules(rules: readonly LoadedRule[], name: (rule: LoadedRule) => string): string {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ExecutionContext, type FieldValues } from '../compile/context.js';
+import { contextSchemeMismatch, ExecutionContext, type FieldValues } from '../compile/context.js';
 import { WirefilterError } from '../errors.js';
 import type { Scheme } from '../scheme/scheme.js';
 import { CHALLENGES, clearanceSatisfies, SKIPPABLE_PHASES, type ChallengeAction, type ClearancePolicy } from './actions.js';
@@ -127,7 +127,7 @@ export class Ruleset {
   evaluate(values: FieldValues | ExecutionContext, options: EvaluateOptions = {}): Decision {
     const context = values instanceof ExecutionContext ? values : this.scheme.context(values);
     if (context.owner !== this.scheme) {
-      throw new WirefilterError('this execution context was created by a different scheme', [], undefined, 'context-scheme-mismatch');
+      throw contextSchemeMismatch();
     }
     const state: PhaseState = {
       context,

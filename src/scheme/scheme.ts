@@ -9,7 +9,7 @@ import type { CheckedCondition, CheckedListItem, CheckedValue, FieldInfo, ListIn
 import { checkFilter, type CheckEnvironment, type CheckOptions } from '../check/checker.js';
 import { DiagnosticBag, type Diagnostic } from '../check/diagnostics.js';
 import { compileCondition, type ConditionFn } from '../compile/compiler.js';
-import { ExecutionContext, readFieldValue, type FieldValues } from '../compile/context.js';
+import { contextSchemeMismatch, ExecutionContext, readFieldValue, type FieldValues } from '../compile/context.js';
 import { converterFor, publicConverterFor, type ValueConverter } from '../compile/runtime-values.js';
 import { WirefilterError } from '../errors.js';
 import { describeParameterType, requireType, type ArgumentKind, type BuiltinFunction, type FunctionDefinition, type ParameterSpec } from '../functions/definition.js';
@@ -182,7 +182,7 @@ export class Filter {
 
   private executeValues(values: FieldValues | ExecutionContext): boolean {
     if (values instanceof ExecutionContext) {
-      throw new WirefilterError('this execution context was created by a different scheme', [], undefined, 'context-scheme-mismatch');
+      throw contextSchemeMismatch();
     }
     requireFieldValues(values);
     // A slot array reused across calls: growing a fresh holey array up to a high slot number

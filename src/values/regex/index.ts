@@ -31,7 +31,7 @@ import { RegexError, type RegexErrorKind } from './errors.js';
 import { emitPattern } from './emit.js';
 import { translate, type Hir, type Look } from './hir.js';
 import { parseRegex } from './parser.js';
-import { nativeFastPath, nativeInputLimit } from './native.js';
+import { nativeFastPath } from './native.js';
 import { compileProgram, pikeSearch, type Program } from './pikevm.js';
 import { BASE_SIZE, hirSize } from './size.js';
 
@@ -318,7 +318,7 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
           return new PikeEngine(compileProgram(again.hir, again.captureCount));
         }
       };
-      const engine = new NativeEngine(native, buildLinear, nativeInputLimit(hir));
+      const engine = new NativeEngine(native.re, buildLinear, native.maxInput);
       const describe = (): string => {
         const again = rederive();
         return emitPattern(again.hir, again.captureCount).pattern;

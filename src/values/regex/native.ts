@@ -28,6 +28,7 @@
  * @module
  */
 import type { Hir } from './hir.js';
+import { isMatchEmpty } from './size.js';
 
 /** The largest bounded repetition the fast path accepts. */
 export const MAX_REPEAT = 64;
@@ -96,43 +97,38 @@ function disjoint(a: ByteSet, b: ByteSet): boolean {
   return true;
 }
 
-/** The bytes a match of `h` can start with, and whether `h` can match the empty string. */
-function first(h: Hir): { bytes: ByteSet; nullable: boolean } {
-  const bytes = byteSet();
+/** The bytes a match of `h` can start with (whether it can also match nothing: `isMatchEmpty`). */
+function first(h: Hir): ByteSet {
   switch (h.kind) {
-    case 'literal':
-      if (h.bytes.length === 0) return { bytes, nullable: true };
-      addRanges(bytes, [h.bytes[0]!, h.bytes[0]!]);
-      return { bytes, nullable: false };
-    case 'byteClass':
-      addRanges(bytes, h.ranges);
-      return { bytes, nullable: false };
-    case 'capture':
-      return first(h.sub);
-    case 'repeat': {
-      const sub = first(h.sub);
-      return { bytes: sub.bytes, nullable: sub.nullable || h.min === 0 };
+    case 'literal': {
+      const bytes = byteSet();
+      if (h.bytes.length > 0) addRanges(bytes, [h.bytes[0]!, h.bytes[0]!]);
+      return bytes;
     }
+    case 'byteClass': {
+      const bytes = byteSet();
+      addRanges(bytes, h.ranges);
+      return bytes;
+    }
+    case 'capture':
+    case 'repeat':
+      return first(h.sub);
     case 'concat': {
+      const bytes = byteSet();
       for (const sub of h.subs) {
-        const f = first(sub);
-        addSet(bytes, f.bytes);
-        if (!f.nullable) return { bytes, nullable: false };
+        addSet(bytes, first(sub));
+        if (!isMatchEmpty(sub)) break;
       }
-      return { bytes, nullable: true };
+      return bytes;
     }
     case 'alternation': {
-      let nullable = false;
-      for (const sub of h.subs) {
-        const f = first(sub);
-        addSet(bytes, f.bytes);
-        nullable ||= f.nullable;
-      }
-      return { bytes, nullable };
+      const bytes = byteSet();
+      for (const sub of h.subs) addSet(bytes, first(sub));
+      return bytes;
     }
     default:
       // empty, looks (zero-width): nothing consumed. Unicode classes never get here.
-      return { bytes, nullable: true };
+      return byteSet();
   }
 }
 
@@ -153,9 +149,9 @@ function checkLoops(h: Hir, follow: ByteSet): number {
       for (let i = h.subs.length - 1; i >= 0; i--) {
         const sub = h.subs[i]!;
         loops += checkLoops(sub, after);
-        const f = first(sub);
-        if (f.nullable) addSet(f.bytes, after);
-        after = f.bytes;
+        const bytes = first(sub);
+        if (isMatchEmpty(sub)) addSet(bytes, after);
+        after = bytes;
       }
       return loops;
     }
@@ -163,7 +159,7 @@ function checkLoops(h: Hir, follow: ByteSet): number {
       if (h.max !== undefined) return 0; // bounded: counted by choices()
       // A byte given back is one of `repeated`: when nothing that may follow can consume it,
       // the continuation fails there at once (or succeeds without consuming anything).
-      if (!disjoint(first(h.sub).bytes, follow)) throw new NotEligible();
+      if (!disjoint(first(h.sub), follow)) throw new NotEligible();
       return 1;
     }
     default:
@@ -181,7 +177,7 @@ function startAnchored(h: Hir): boolean {
     case 'concat':
       for (const sub of h.subs) {
         if (startAnchored(sub)) return true;
-        if (!first(sub).nullable || sub.kind !== 'look') return false;
+        if (sub.kind !== 'look') return false; // another zero-width assertion may come first
       }
       return false;
     case 'alternation':
@@ -259,10 +255,9 @@ function size(h: Hir): number {
  * on a megabyte of digits would take minutes natively. A start-anchored pattern is attempted
  * at one position only.
  */
-export function nativeInputLimit(hir: Hir): number {
+export function nativeInputLimit(hir: Hir, loops: number): number {
   const paths = Math.max(1, choices(hir));
   const steps = size(hir);
-  const loops = checkLoops(hir, byteSet());
   if (loops === 0) return Math.floor(NATIVE_STEP_BUDGET / (paths * steps));
   // One attempt: paths × (steps + 2·loops·n); a search: that at each of n start positions.
   const perAttempt = (n: number): number => paths * (steps + 2 * loops * n);
@@ -278,15 +273,16 @@ export function nativeInputLimit(hir: Hir): number {
 }
 
 /**
- * A native `RegExp` equivalent to `hir` over binary strings, or `undefined` when the pattern
- * is not provably safe for a backtracking engine (then the linear-time engine runs it).
+ * A native `RegExp` equivalent to `hir` over binary strings and the longest input it may
+ * search (see {@link nativeInputLimit}), or `undefined` when the pattern is not provably safe
+ * for a backtracking engine (then the linear-time engine runs it).
  */
-export function nativeFastPath(hir: Hir): RegExp | undefined {
+export function nativeFastPath(hir: Hir): { re: RegExp; maxInput: number } | undefined {
   try {
     const source = emit(hir);
     if (source.length > MAX_SOURCE_LENGTH || choices(hir) > MAX_CHOICES) return undefined;
-    checkLoops(hir, byteSet());
-    return new RegExp(source);
+    const loops = checkLoops(hir, byteSet());
+    return { re: new RegExp(source), maxInput: nativeInputLimit(hir, loops) };
   } catch (error) {
     if (error instanceof NotEligible || error instanceof SyntaxError) return undefined;
     throw error;
