@@ -6,15 +6,39 @@
 import type { Diagnostic } from './check/diagnostics.js';
 import { renderDiagnostics } from './check/render.js';
 
+/**
+ * Brands recognised by every copy of the library. A program can load both the ESM and the
+ * CommonJS build (the dual-package hazard), whose classes differ; identity checks that decide
+ * behaviour test these registry symbols instead of one copy's class.
+ */
+export const BRANDS = {
+  error: Symbol.for('wirefilter-ts.WirefilterError'),
+  rulesetError: Symbol.for('wirefilter-ts.RulesetError'),
+  context: Symbol.for('wirefilter-ts.ExecutionContext'),
+} as const;
+
+/** True when `value` carries `brand` (set on the prototype of a branded class, in any copy). */
+export function hasBrand(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
 /** Errors rendered into a {@link WirefilterError}'s message; the rest are only in `diagnostics`. */
 const MAX_RENDERED_ERRORS = 20;
 
 /**
  * Thrown by `Scheme.compile` (and other APIs that cannot return diagnostics) when the input
  * has errors. `diagnostics` holds every problem found, warnings included.
+ *
+ * `error instanceof WirefilterError` is true for errors of every copy of the library (its ESM
+ * and CommonJS builds loaded side by side), not only this one's.
  */
 export class WirefilterError extends Error {
   override name = 'WirefilterError';
+
+  /** Recognises errors of any copy of the library. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, BRANDS.error);
+  }
 
   constructor(
     message: string,
@@ -41,3 +65,5 @@ export class WirefilterError extends Error {
     return new WirefilterError(message, diagnostics, source);
   }
 }
+
+Object.defineProperty(WirefilterError.prototype, BRANDS.error, { value: true });

@@ -41,6 +41,7 @@ export type {
   RuleInput,
   RulesetInput,
   RulesetSource,
+  RulesetResponse,
   RulesetOptions,
   RulesetProblem,
   EvaluateOptions,

@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { WAF_CUSTOM_RULES_PHASE } from '../cloudflare/scheme.js';
-import { ioFor, TOOL, withCommon, withScheme, type CommonOptions, type Done, type Format, type SchemeOptions } from './command.js';
+import { TOOL, withCommon, withScheme, type CommonOptions, type CommandContext, type Format, type SchemeOptions } from './command.js';
 import { countLevels, expressionFindings, findingJson, renderFindings, type Finding } from './findings.js';
 import { collect, collectInputs, type Input } from './inputs.js';
 import { EXIT_OK, EXIT_PROBLEMS, plural, writeJson, type Io } from './io.js';
@@ -46,7 +46,7 @@ export function checkInputs(inputs: readonly Input[], setup: SchemeSetup, phase:
     }
     let file: RulesetFile;
     try {
-      file = parseRulesetFile(input.file, input.text);
+      file = parseRulesetFile(input.file, input.text, input.name);
     } catch (error) {
       if (!(error instanceof RulesetFileError)) throw error;
       report.findings.push(error.finding);
@@ -89,9 +89,8 @@ export function writeFindings(io: Io, format: Format, report: CheckReport, findi
   io.out(renderFindings(findings, io.c, describeInputs(report), showInput));
 }
 
-async function runCheck(targets: string[], options: CheckOptions): Promise<number> {
-  const io = ioFor(options);
-  const setup = loadScheme(options);
+async function runCheck(targets: string[], options: CheckOptions, io: Io): Promise<number> {
+  const setup = loadScheme(options, io.cwd);
   const inputs = await collectInputs(targets, options.expression, io);
   const report = checkInputs(inputs, setup, options.phase);
   writeFindings(io, options.format, report, report.findings, inputs.length > 1);
@@ -99,7 +98,7 @@ async function runCheck(targets: string[], options: CheckOptions): Promise<numbe
 }
 
 /** Defines the `check` command. */
-export function checkCommand(done: Done): Command {
+export function checkCommand(cli: CommandContext): Command {
   const command = new Command('check')
     .summary('validate expressions and ruleset files')
     .description(
@@ -120,5 +119,5 @@ Examples:
   $ wirefilter check examples/ruleset.json --lists examples/lists.json
   $ wirefilter check rules.json --format sarif > wirefilter.sarif`,
   );
-  return command.action(async (targets: string[], options: CheckOptions) => done(await runCheck(targets, options)));
+  return command.action(async (targets: string[], options: CheckOptions) => cli.done(await runCheck(targets, options, cli.io(options))));
 }

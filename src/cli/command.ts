@@ -4,13 +4,13 @@
  * @module
  */
 import { Command, Option } from 'commander';
-import packageJson from '../../package.json';
-import { processIo, type Io } from './io.js';
+import { version } from '../../package.json';
+import type { Io } from './io.js';
 
 /** Name and version of the tool. */
 export const TOOL = {
   name: 'wirefilter',
-  version: (packageJson as { version: string }).version,
+  version,
 };
 
 /** Output formats. */
@@ -28,8 +28,13 @@ export interface SchemeOptions {
   lists?: string;
 }
 
-/** Reports the exit code of a command's action to `main`. */
-export type Done = (code: number) => void;
+/** What `main` gives each command: where to report the exit code, and the command's streams. */
+export interface CommandContext {
+  /** Reports the exit code of the command's action. */
+  done(code: number): void;
+  /** The streams of the host, coloured per the command's `--color`/`--no-color`. */
+  io(options: { color?: boolean }): Io;
+}
 
 /** Adds `--format` (with the given choices) and `--color`/`--no-color`. */
 export function withCommon(command: Command, formats: readonly Format[] = ['text', 'json']): Command {
@@ -45,6 +50,3 @@ export function withScheme(command: Command): Command {
     .option('--scheme <file>', 'custom scheme definition (JSON: {"fields": {...}, "lists"?, "options"?}); default: Cloudflare\'s fields')
     .option('--lists <file>', 'lists for `in $name` (JSON: {"name": {"type": "Ip"|"Int"|"Bytes", "items": [...]}})');
 }
-
-/** The streams of a command, with colours per its options. */
-export const ioFor = (options: { color?: boolean }): Io => processIo(options.color);

@@ -9,8 +9,8 @@ import { Command, Option } from 'commander';
 import { WirefilterError } from '../errors.js';
 import { Explainer, type ExplanationNode, type RuleTrace } from '../ruleset/trace.js';
 import type { Clearance, Decision, EvaluateOptions } from '../ruleset/types.js';
-import { ioFor, withCommon, withScheme, type CommonOptions, type Done, type SchemeOptions } from './command.js';
-import { CliError, EXIT_OK, EXIT_PROBLEMS, parseTime, readStdin, readText, writeJson, type Colors, type Io } from './io.js';
+import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
+import { CliError, EXIT_OK, EXIT_PROBLEMS, parseTime, readStdin, readText, resolvePath, writeJson, type Colors, type Io } from './io.js';
 import { readRulesetFile, requireRuleset, ruleSummaries } from './ruleset-file.js';
 import { loadScheme } from './setup.js';
 import { readRequest, requestProblems, type RequestInput } from './values.js';
@@ -29,7 +29,7 @@ interface EvalOptions extends CommonOptions, SchemeOptions {
 async function requestText(io: Io, request: string | undefined): Promise<{ text: string; from: string }> {
   if (request === undefined || request === '-') return { text: await readStdin(io, 'the request (JSON field values)'), from: '<stdin>' };
   if (/^\s*\{/.test(request)) return { text: request, from: '--request' };
-  return { text: readText(request), from: request };
+  return { text: readText(request, io.cwd), from: request };
 }
 
 /** An expression on one line (formatted expressions span several). */
@@ -106,8 +106,9 @@ function renderDecision(decision: Decision, labels: Map<string, { label: string;
 async function runEval(target: string | undefined, options: EvalOptions, io: Io): Promise<number> {
   if (target === undefined && options.expression === undefined) throw new CliError('give a ruleset file or an expression (or -e <expression>)');
   if (target !== undefined && options.expression !== undefined) throw new CliError('give either a target or -e <expression>, not both');
-  const setup = loadScheme(options);
-  const isFile = target !== undefined && existsSync(target) && statSync(target).isFile();
+  const setup = loadScheme(options, io.cwd);
+  const targetPath = target !== undefined ? resolvePath(target, io.cwd) : undefined;
+  const isFile = targetPath !== undefined && existsSync(targetPath) && statSync(targetPath).isFile();
   if (target !== undefined && !isFile && /^[^\s"'()]+\.json$/i.test(target)) throw new CliError(`cannot read ${target}: no such file`);
   const { text, from } = await requestText(io, options.request);
   let request: RequestInput;
@@ -130,7 +131,7 @@ async function runEval(target: string | undefined, options: EvalOptions, io: Io)
   if (options.xhr === true || request.xhr === true) evaluate.xhr = true;
 
   if (isFile) {
-    const file = readRulesetFile(target!);
+    const file = readRulesetFile(target!, io.cwd);
     const ruleset = requireRuleset(setup.scheme, file);
     const labels = new Map(ruleSummaries(file).map((r) => [r.id, r]));
     const decision = ruleset.evaluate(setup.scheme.context(request.values), evaluate);
@@ -166,7 +167,7 @@ async function runEval(target: string | undefined, options: EvalOptions, io: Io)
 }
 
 /** Defines the `eval` command. */
-export function evalCommand(done: Done): Command {
+export function evalCommand(cli: CommandContext): Command {
   const command = new Command('eval')
     .summary('evaluate an expression or a ruleset against one request, with the trace')
     .description(
@@ -191,5 +192,5 @@ Examples:
   $ echo '{"http.host": "Example.com"}' | wirefilter eval 'lower(http.host) eq "example.com"'
   $ wirefilter eval rules.json -r request.json --clearance managed --issued-at 2026-01-01T10:00:00Z --now 2026-01-01T10:20:00Z`,
   );
-  return command.action(async (target: string | undefined, options: EvalOptions) => done(await runEval(target, options, ioFor(options))));
+  return command.action(async (target: string | undefined, options: EvalOptions) => cli.done(await runEval(target, options, cli.io(options))));
 }

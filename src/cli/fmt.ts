@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import { renderDiagnostics } from '../check/render.js';
 import { parseExpression } from '../syntax/parser.js';
 import { formatExpression } from '../service/format.js';
-import { ioFor, withCommon, type CommonOptions, type Done } from './command.js';
+import { withCommon, type CommonOptions, type CommandContext } from './command.js';
 import { collect, collectInputs, type Input } from './inputs.js';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, isObject, parseCount, plural, writeJson, type Colors, type Io } from './io.js';
 import { expressionPath, parseRulesetFile, RulesetFileError, ruleSummaries } from './ruleset-file.js';
@@ -61,7 +61,7 @@ function formatOne(text: string, format: Formatter): FormattedExpression {
 function formatRulesetInput(input: Input & { kind: 'ruleset' }, format: Formatter): FormattedInput {
   let file;
   try {
-    file = parseRulesetFile(input.file, input.text);
+    file = parseRulesetFile(input.file, input.text, input.name);
   } catch (error) {
     if (error instanceof RulesetFileError) {
       const r = error.finding.region;
@@ -178,7 +178,7 @@ async function runFmt(targets: string[], options: FmtOptions, io: Io): Promise<n
 }
 
 /** Defines the `fmt` command. */
-export function fmtCommand(done: Done): Command {
+export function fmtCommand(cli: CommandContext): Command {
   const command = new Command('fmt')
     .summary('format expressions and the expressions inside ruleset files')
     .description(
@@ -202,5 +202,5 @@ Examples:
   $ wirefilter fmt --check examples/ruleset.json
   $ wirefilter fmt --write rules/*.json --operators english`,
   );
-  return command.action(async (targets: string[], options: FmtOptions) => done(await runFmt(targets, options, ioFor(options))));
+  return command.action(async (targets: string[], options: FmtOptions) => cli.done(await runFmt(targets, options, cli.io(options))));
 }

@@ -11,12 +11,11 @@
  *
  * @module
  */
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { Clearance } from '../ruleset/types.js';
-import type { Done } from './command.js';
-import { CliError, EXIT_OK, parseCount } from './io.js';
+import type { CommandContext } from './command.js';
+import { CliError, EXIT_OK, parseCount, resolvePath, type CliOutput, type Io } from './io.js';
 
 /** Traffic categories, in the order of {@link CATEGORY_WEIGHTS}. */
 export const CATEGORIES = ['human', 'verified-bot', 'bad-bot', 'cloud', 'ipv6', 'api'] as const;
@@ -813,17 +812,18 @@ interface GenerateCommandOptions {
   format: 'ndjson' | 'json';
 }
 
-async function runGenerate(options: GenerateCommandOptions): Promise<number> {
+async function runGenerate(options: GenerateCommandOptions, io: Io): Promise<number> {
   const count = parseCount(options.count, '--count');
   const seed = parseCount(options.seed, '--seed');
   const start = options.start !== undefined ? parseCount(options.start, '--start') : undefined;
-  const stream: NodeJS.WritableStream = options.output !== undefined ? createWriteStream(options.output) : process.stdout;
-  if (options.output !== undefined) {
+  const file = options.output !== undefined ? createWriteStream(resolvePath(options.output, io.cwd)) : undefined;
+  if (file !== undefined) {
     await new Promise<void>((resolve, reject) => {
-      (stream as NodeJS.WritableStream & { once(e: string, f: (x?: unknown) => void): void }).once('open', () => resolve());
-      (stream as NodeJS.WritableStream & { once(e: string, f: (x?: unknown) => void): void }).once('error', (e) => reject(new CliError(`cannot write ${options.output}: ${(e as Error).message}`)));
+      file.once('open', () => resolve());
+      file.once('error', (e) => reject(new CliError(`cannot write ${options.output}: ${e.message}`)));
     });
   }
+  const stream: CliOutput = file ?? io.stdout;
   // `--format json` writes one JSON array (still streamed), NDJSON one object per line.
   const json = options.format === 'json';
   const separator = json ? ',\n' : '\n';
@@ -833,7 +833,7 @@ async function runGenerate(options: GenerateCommandOptions): Promise<number> {
     const text = (first ? (json ? '[\n' : '') : separator) + batch.join(separator);
     first = false;
     batch = [];
-    if (!stream.write(text)) await once(stream, 'drain');
+    if (!stream.write(text) && stream.once !== undefined) await new Promise((resolve) => stream.once!('drain', resolve));
   };
   for (const request of generateRequests({ count, seed, ...(start !== undefined && { start }) })) {
     batch.push(requestLine(request));
@@ -841,12 +841,12 @@ async function runGenerate(options: GenerateCommandOptions): Promise<number> {
   }
   if (batch.length > 0) await flush();
   stream.write(json ? (first ? '[]\n' : '\n]\n') : first ? '' : '\n');
-  if (options.output !== undefined) await new Promise<void>((resolve) => stream.end(resolve));
+  if (file !== undefined) await new Promise<void>((resolve) => file.end(resolve));
   return EXIT_OK;
 }
 
 /** Defines the `generate` command. */
-export function generateCommand(done: Done): Command {
+export function generateCommand(cli: CommandContext): Command {
   return new Command('generate')
     .summary('write deterministic synthetic traffic as NDJSON')
     .description(
@@ -860,5 +860,5 @@ export function generateCommand(done: Done): Command {
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .addOption(new Option('-f, --format <format>', 'ndjson (one request per line, what `replay` reads) or json (an array)').choices(['ndjson', 'json']).default('ndjson'))
     .addHelpText('after', '\nExample:\n  $ wirefilter generate --count 100000 --seed 1 > traffic.ndjson')
-    .action(async (options: GenerateCommandOptions) => done(await runGenerate(options)));
+    .action(async (options: GenerateCommandOptions) => cli.done(await runGenerate(options, cli.io({}))));
 }

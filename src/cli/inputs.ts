@@ -5,7 +5,7 @@
  * @module
  */
 import { existsSync, statSync } from 'node:fs';
-import { CliError, displayPath, readStdin, readText, type Io } from './io.js';
+import { CliError, displayPath, readStdin, readText, resolvePath, type Io } from './io.js';
 
 /** One input. */
 export type Input =
@@ -30,11 +30,12 @@ export async function collectInputs(targets: readonly string[], expressions: rea
       inputs.push(looksLikeJson(text) ? { kind: 'ruleset', name: '<stdin>', text, file: '<stdin>' } : { kind: 'expression', name: '<stdin>', text: trimEnd(text) });
       continue;
     }
-    if (existsSync(target) && statSync(target).isFile()) {
-      const text = readText(target);
-      const name = displayPath(target);
-      if (/\.json$/i.test(target) || looksLikeJson(text)) inputs.push({ kind: 'ruleset', name, text, file: target });
-      else inputs.push({ kind: 'expression', name, text: trimEnd(text), file: target });
+    const file = resolvePath(target, io.cwd);
+    if (existsSync(file) && statSync(file).isFile()) {
+      const text = readText(file, io.cwd);
+      const name = displayPath(file, io.cwd);
+      if (/\.json$/i.test(target) || looksLikeJson(text)) inputs.push({ kind: 'ruleset', name, text, file });
+      else inputs.push({ kind: 'expression', name, text: trimEnd(text), file });
       continue;
     }
     if (looksLikePath(target)) throw new CliError(`cannot read ${target}: no such file`);

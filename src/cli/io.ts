@@ -5,7 +5,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
 
 /** Exit codes: 0 success, 1 problems found in the input (or failed tests), 2 usage or I/O error. */
@@ -27,13 +27,45 @@ export class CliError extends Error {
 /** picocolors' formatter functions (all identity functions when colours are off). */
 export type Colors = ReturnType<typeof pc.createColors>;
 
+/** An output stream of the tool: Node's `process.stdout`/`stderr`, or a test's collector. */
+export interface CliOutput {
+  /** Writes text; `false` asks the writer to wait for `'drain'` (Node's stream contract). */
+  write(text: string): boolean;
+  /** True on an interactive terminal (colours, progress bars). */
+  readonly isTTY?: boolean;
+  /** Node's stream events (`drain`, `error`); collectors may omit them. */
+  once?(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+/** An input stream of the tool: Node's `process.stdin`, or a test's stream. */
+export type CliInput = NodeJS.ReadableStream & { readonly isTTY?: boolean };
+
+/**
+ * Everything the tool takes from the process it runs in. `main` uses the real process by
+ * default; tests run the tool in process with their own streams and environment. The tool
+ * never writes to `process.*` itself.
+ */
+export interface CliHost {
+  readonly stdout: CliOutput;
+  readonly stderr: CliOutput;
+  readonly stdin: CliInput;
+  /** Environment variables (`NO_COLOR`, `FORCE_COLOR`, `TERM`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Working directory: relative paths are resolved and shown against it. */
+  readonly cwd: string;
+}
+
+/** The host of the real process. */
+export function processHost(): CliHost {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
 /**
  * Whether to colour a stream: `--color`/`--no-color` win, then `NO_COLOR` (any value) turns
  * colours off, `FORCE_COLOR` (not `0`) turns them on, else colours only on a terminal.
  */
-export function colorsEnabled(stream: { isTTY?: boolean }, flag?: boolean): boolean {
+export function colorsEnabled(stream: { isTTY?: boolean }, env: CliHost['env'], flag?: boolean): boolean {
   if (flag !== undefined) return flag;
-  const env = process.env;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
@@ -47,23 +79,25 @@ export interface Io {
   c: Colors;
   /** Colours for standard error. */
   ce: Colors;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  stdin: NodeJS.ReadStream;
+  stdout: CliOutput;
+  stderr: CliOutput;
+  stdin: CliInput;
+  /** The host's working directory. */
+  cwd: string;
 }
 
-/** The process's streams; `color` is the `--color`/`--no-color` flag when given. */
-export function processIo(color?: boolean): Io {
-  const stdout = process.stdout;
-  const stderr = process.stderr;
+/** The streams of a host; `color` is the `--color`/`--no-color` flag when given. */
+export function hostIo(host: CliHost, color?: boolean): Io {
+  const { stdout, stderr, stdin, env, cwd } = host;
   return {
     out: (text) => void stdout.write(text),
     err: (text) => void stderr.write(text),
-    c: pc.createColors(colorsEnabled(stdout, color)),
-    ce: pc.createColors(colorsEnabled(stderr, color)),
+    c: pc.createColors(colorsEnabled(stdout, env, color)),
+    ce: pc.createColors(colorsEnabled(stderr, env, color)),
     stdout,
     stderr,
-    stdin: process.stdin,
+    stdin,
+    cwd,
   };
 }
 
@@ -80,10 +114,16 @@ export async function readStdin(io: Io, what: string): Promise<string> {
   return readStream(io.stdin);
 }
 
-/** Reads a text file (UTF-8, a leading BOM removed); a missing file is a usage error. */
-export function readText(file: string): string {
+/** A path as given, resolved against a working directory. */
+export const resolvePath = (file: string, cwd: string): string => resolve(cwd, file);
+
+/**
+ * Reads a text file (UTF-8, a leading BOM removed); a missing file is a usage error. A relative
+ * `file` is read from `cwd`; messages name it as given.
+ */
+export function readText(file: string, cwd: string): string {
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = readFileSync(resolve(cwd, file), 'utf8');
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -92,9 +132,9 @@ export function readText(file: string): string {
   }
 }
 
-/** Reads and parses a JSON file; errors name the file. */
-export function readJson(file: string, what = 'JSON'): unknown {
-  const text = readText(file);
+/** Reads and parses a JSON file (relative to `cwd`); errors name the file. */
+export function readJson(file: string, cwd: string, what = 'JSON'): unknown {
+  const text = readText(file, cwd);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -102,10 +142,10 @@ export function readJson(file: string, what = 'JSON'): unknown {
   }
 }
 
-/** A path as shown to users and in SARIF: relative to the working directory, with `/`. */
-export function displayPath(file: string): string {
+/** A path as shown to users and in SARIF: relative to the working directory `cwd`, with `/`. */
+export function displayPath(file: string, cwd: string): string {
   if (file === '-' || file.startsWith('<')) return file;
-  const rel = relative(process.cwd(), file);
+  const rel = relative(cwd, resolve(cwd, file));
   const shown = rel === '' || rel.startsWith('..') ? file : rel;
   return shown.split(sep).join('/');
 }

@@ -13,10 +13,10 @@ import { renderDiagnostic } from '../check/render.js';
 import type { Scheme } from '../scheme/scheme.js';
 import type * as ast from '../syntax/ast.js';
 import { checkInputs, writeFindings } from './check.js';
-import { ioFor, withCommon, withScheme, type CommonOptions, type Done, type SchemeOptions } from './command.js';
+import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { countLevels, type Finding } from './findings.js';
 import { collect, collectInputs } from './inputs.js';
-import { CliError, EXIT_OK, EXIT_PROBLEMS, isObject, parseCount } from './io.js';
+import { CliError, EXIT_OK, EXIT_PROBLEMS, isObject, parseCount, type Io } from './io.js';
 import { expressionPath, ruleSummaries, type RulesetFile } from './ruleset-file.js';
 import { loadScheme } from './setup.js';
 
@@ -190,9 +190,8 @@ interface LintOptions extends CommonOptions, SchemeOptions {
   maxWarnings?: string;
 }
 
-async function runLint(targets: string[], options: LintOptions): Promise<number> {
-  const io = ioFor(options);
-  const setup = loadScheme(options);
+async function runLint(targets: string[], options: LintOptions, io: Io): Promise<number> {
+  const setup = loadScheme(options, io.cwd);
   const maxWarnings = options.maxWarnings !== undefined ? parseCount(options.maxWarnings, '--max-warnings') : undefined;
   const inputs = await collectInputs(targets, options.expression, io);
   const report = checkInputs(inputs, setup, options.phase);
@@ -229,7 +228,7 @@ async function runLint(targets: string[], options: LintOptions): Promise<number>
 }
 
 /** Defines the `lint` command. */
-export function lintCommand(done: Done): Command {
+export function lintCommand(cli: CommandContext): Command {
   const command = new Command('lint')
     .summary('static checks of rulesets: ordering, deprecated fields, phase and plan restrictions')
     .description(
@@ -254,6 +253,6 @@ Examples:
   );
   return command.action(async (targets: string[], options: LintOptions) => {
     if (options.plan !== undefined && !PLANS.includes(options.plan)) throw new CliError(`--plan: one of ${PLANS.join(', ')}`);
-    done(await runLint(targets, options));
+    cli.done(await runLint(targets, options, cli.io(options)));
   });
 }

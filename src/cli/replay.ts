@@ -20,10 +20,10 @@ import type { Ruleset } from '../ruleset/ruleset.js';
 import { Explainer, type ExplanationNode } from '../ruleset/trace.js';
 import type { Decision, EvaluateOptions } from '../ruleset/types.js';
 import type { Scheme } from '../scheme/scheme.js';
-import { ioFor, withCommon, withScheme, type CommonOptions, type Done, type SchemeOptions } from './command.js';
+import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { oneLine } from './eval.js';
 import { generateRequests } from './generate.js';
-import { CliError, displayPath, EXIT_OK, pad, parseCount, parseTime, plural, truncate, writeJson, type Colors, type Io } from './io.js';
+import { CliError, displayPath, resolvePath, EXIT_OK, pad, parseCount, parseTime, plural, truncate, writeJson, type Colors, type Io } from './io.js';
 import { readRulesetFile, requireRuleset, ruleSummaries, type RuleSummary } from './ruleset-file.js';
 import { loadScheme } from './setup.js';
 import { TopK } from './topk.js';
@@ -182,7 +182,8 @@ function createProgress(io: Io, source: Source, enabled: boolean): Progress {
   const unit = source.kind === 'file' ? 'bytes' : 'requests';
   const bar = new cliProgress.SingleBar(
     {
-      stream: io.stderr,
+      // Only on a terminal (checked above), so a real Node stream.
+      stream: io.stderr as NodeJS.WritableStream,
       format:
         total > 0
           ? ` {bar} {percentage}% | {requests} requests | {rate} req/s | ETA {eta_formatted}`
@@ -361,10 +362,9 @@ function summaryText(stats: ReplayStats, meta: ReplayMeta, top: number, c: Color
 
 const sum = (row: Map<string, number>): number => [...row.values()].reduce((a, b) => a + b, 0);
 
-async function runReplay(rulesetPath: string, traffic: string | undefined, options: ReplayOptions): Promise<number> {
-  const io = ioFor(options);
-  const setup = loadScheme(options);
-  const file = readRulesetFile(rulesetPath);
+async function runReplay(rulesetPath: string, traffic: string | undefined, options: ReplayOptions, io: Io): Promise<number> {
+  const setup = loadScheme(options, io.cwd);
+  const file = readRulesetFile(rulesetPath, io.cwd);
   const ruleset: Ruleset = requireRuleset(setup.scheme, file);
   const top = parseCount(options.top, '--top', 0);
   let source: Source;
@@ -376,11 +376,11 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
     source = { kind: 'stdin' };
   } else {
     try {
-      if (!statSync(traffic).isFile()) throw new Error('not a file');
+      if (!statSync(resolvePath(traffic, io.cwd)).isFile()) throw new Error('not a file');
     } catch {
       throw new CliError(`cannot read ${traffic}: no such file`);
     }
-    source = { kind: 'file', file: traffic };
+    source = { kind: 'file', file: resolvePath(traffic, io.cwd) };
   }
   const defaultNow = options.now !== undefined ? parseTime(options.now, '--now') : Date.now() / 1000;
   const stats = new ReplayStats(setup.scheme, ruleSummaries(file), Math.max(top * 20, 512), top > 0);
@@ -406,7 +406,7 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
   }
   const seconds = (performance.now() - started) / 1000;
   const meta: ReplayMeta = {
-    source: source.kind === 'generate' ? `generated traffic (seed ${source.seed})` : source.kind === 'file' ? displayPath(source.file) : 'standard input',
+    source: source.kind === 'generate' ? `generated traffic (seed ${source.seed})` : source.kind === 'file' ? displayPath(source.file, io.cwd) : 'standard input',
     ruleset: `${file.display} (${plural(file.rules.length, 'rule')})`,
     seconds,
   };
@@ -425,7 +425,7 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
 }
 
 /** Defines the `replay` command. */
-export function replayCommand(done: Done): Command {
+export function replayCommand(cli: CommandContext): Command {
   const command = new Command('replay')
     .summary('replay NDJSON traffic (or generated traffic) against a ruleset and summarise')
     .description(
@@ -453,5 +453,5 @@ Examples:
   $ wirefilter replay examples/ruleset.json traffic.ndjson --lists examples/lists.json --stats
   $ cat traffic.ndjson | wirefilter replay examples/ruleset.json - --lists examples/lists.json --format json`,
   );
-  return command.action(async (ruleset: string, traffic: string | undefined, options: ReplayOptions) => done(await runReplay(ruleset, traffic, options)));
+  return command.action(async (ruleset: string, traffic: string | undefined, options: ReplayOptions) => cli.done(await runReplay(ruleset, traffic, options, cli.io(options))));
 }

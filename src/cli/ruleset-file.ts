@@ -7,11 +7,11 @@
  */
 import { renderDiagnostic } from '../check/render.js';
 import { Ruleset, RulesetError } from '../ruleset/ruleset.js';
-import type { RuleInput, RulesetOptions, RulesetProblem, RulesetSource } from '../ruleset/types.js';
+import type { RuleInput, RulesetInput, RulesetOptions, RulesetProblem } from '../ruleset/types.js';
 import type { Scheme } from '../scheme/scheme.js';
 import { WirefilterError } from '../errors.js';
 import { levelOf, type Finding } from './findings.js';
-import { CliError, displayPath, isObject, readText } from './io.js';
+import { CliError, displayPath, isObject, readText, resolvePath } from './io.js';
 import { joinPath, JsonSource, JsonSyntaxError } from './json-source.js';
 
 /** A ruleset file as read: its text, locations, and the ruleset inside. */
@@ -21,7 +21,7 @@ export interface RulesetFile {
   /** The path as displayed (relative, `/`). */
   display: string;
   json: JsonSource;
-  source: RulesetSource;
+  source: RulesetInput | RuleInput[];
   /** JSON path of the ruleset object or rules array in the file (`''`, `result`). */
   base: string;
   /** The rules as given (possibly not all objects). */
@@ -58,9 +58,11 @@ function locateRuleset(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Parses ruleset file text. Throws {@link RulesetFileError} for invalid JSON or another shape. */
-export function parseRulesetFile(file: string, text: string): RulesetFile {
-  const display = displayPath(file);
+/**
+ * Parses ruleset file text; `display` is how messages name the file (default: `file`).
+ * Throws {@link RulesetFileError} for invalid JSON or another shape.
+ */
+export function parseRulesetFile(file: string, text: string, display = file): RulesetFile {
   let json: JsonSource;
   try {
     json = new JsonSource(text);
@@ -87,14 +89,14 @@ export function parseRulesetFile(file: string, text: string): RulesetFile {
       region: json.region(root.start, root.start + 1),
     });
   }
-  const source = (base === '' ? json.value : (json.value as { result: unknown }).result) as RulesetSource;
+  const source = (base === '' ? json.value : (json.value as { result: unknown }).result) as RulesetInput | RuleInput[];
   const rules = Array.isArray(source) ? source : source.rules;
   return { file, display, json, source, base, rules };
 }
 
-/** Reads a ruleset file (see {@link parseRulesetFile}); a missing file is a usage error. */
-export function readRulesetFile(file: string): RulesetFile {
-  return parseRulesetFile(file, readText(file));
+/** Reads a ruleset file relative to `cwd` (see {@link parseRulesetFile}); a missing file is a usage error. */
+export function readRulesetFile(file: string, cwd: string): RulesetFile {
+  return parseRulesetFile(resolvePath(file, cwd), readText(file, cwd), displayPath(file, cwd));
 }
 
 function positionOf(text: string, offset: number): { line: number; column: number } {

@@ -75,14 +75,14 @@ export function parseSchemeDefinition(value: unknown, file: string): SchemeDefin
 }
 
 /** Builds the scheme of a command from its flags (and lists given inline, e.g. by a test file). */
-export function loadScheme(flags: SchemeFlags, extraLists: Record<string, ListDefinition> = {}): SchemeSetup {
+export function loadScheme(flags: SchemeFlags, cwd: string, extraLists: Record<string, ListDefinition> = {}): SchemeSetup {
   const lists: Record<string, ListDefinition> = { ...extraLists };
-  if (flags.lists !== undefined) Object.assign(lists, parseLists(readJson(flags.lists), flags.lists));
+  if (flags.lists !== undefined) Object.assign(lists, parseLists(readJson(flags.lists, cwd), flags.lists));
   try {
     if (flags.scheme === undefined) {
       return { scheme: cloudflareScheme({ lists }), cloudflare: true, lists };
     }
-    const definition = parseSchemeDefinition(readJson(flags.scheme), flags.scheme);
+    const definition = parseSchemeDefinition(readJson(flags.scheme, cwd), flags.scheme);
     const merged = { ...definition.lists, ...lists };
     const hasLists = definition.lists !== undefined || Object.keys(lists).length > 0;
     return { scheme: new Scheme({ ...definition, ...(hasLists && { lists: merged }) }), cloudflare: false, lists: merged };

@@ -23,9 +23,9 @@ import { Command } from 'commander';
 import type { ListDefinition } from '../scheme/scheme.js';
 import type { RuleTrace } from '../ruleset/trace.js';
 import type { Decision, EvaluateOptions, RulesetOptions } from '../ruleset/types.js';
-import { ioFor, withCommon, withScheme, type CommonOptions, type Done, type SchemeOptions } from './command.js';
+import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { renderTraceText } from './eval.js';
-import { CliError, displayPath, EXIT_OK, EXIT_PROBLEMS, isObject, plural, readJson, readText, writeJson, type Io } from './io.js';
+import { CliError, displayPath, resolvePath, EXIT_OK, EXIT_PROBLEMS, isObject, plural, readJson, readText, writeJson, type Io } from './io.js';
 import { JsonSource } from './json-source.js';
 import { loadRuleset, parseRulesetFile, problemFindings, readRulesetFile, RulesetFileError, ruleSummaries, type RulesetFile } from './ruleset-file.js';
 import { loadScheme, parseLists } from './setup.js';
@@ -76,9 +76,9 @@ function fail(file: string, message: string): never {
 }
 
 /** Reads and validates a test file. */
-function readTestFile(file: string): { ruleset: RulesetFile; lists: Record<string, ListDefinition>; options: RulesetOptions; cases: TestCase[] } {
-  const shown = displayPath(file);
-  const text = readText(file);
+function readTestFile(file: string, cwd: string): { ruleset: RulesetFile; lists: Record<string, ListDefinition>; options: RulesetOptions; cases: TestCase[] } {
+  const shown = displayPath(file, cwd);
+  const text = readText(file, cwd);
   let spec: unknown;
   try {
     spec = new JsonSource(text).value;
@@ -86,10 +86,10 @@ function readTestFile(file: string): { ruleset: RulesetFile; lists: Record<strin
     fail(shown, `invalid JSON: ${(error as Error).message}`);
   }
   if (!isObject(spec) || !Array.isArray(spec.cases)) fail(shown, 'expected {"ruleset": "path" | {...}, "cases": [...]}');
-  const base = dirname(file);
+  const base = dirname(resolvePath(file, cwd));
   let ruleset: RulesetFile;
   try {
-    if (typeof spec.ruleset === 'string') ruleset = readRulesetFile(resolve(base, spec.ruleset));
+    if (typeof spec.ruleset === 'string') ruleset = readRulesetFile(resolve(base, spec.ruleset), cwd);
     else if (isObject(spec.ruleset) || Array.isArray(spec.ruleset)) ruleset = { ...parseRulesetFile(file, JSON.stringify(spec.ruleset, null, 2)), display: `${shown} (inline)` };
     else fail(shown, '"ruleset" must be a path (relative to the test file) or an inline ruleset');
   } catch (error) {
@@ -97,7 +97,7 @@ function readTestFile(file: string): { ruleset: RulesetFile; lists: Record<strin
     throw error;
   }
   let lists: Record<string, ListDefinition> = {};
-  if (typeof spec.lists === 'string') lists = parseLists(readJson(resolve(base, spec.lists)), spec.lists);
+  if (typeof spec.lists === 'string') lists = parseLists(readJson(resolve(base, spec.lists), cwd), spec.lists);
   else if (spec.lists !== undefined) lists = parseLists(spec.lists, `${shown} (lists)`);
   const options = isObject(spec.options) ? (spec.options as RulesetOptions) : {};
   const names = new Set<string>();
@@ -117,10 +117,10 @@ function readTestFile(file: string): { ruleset: RulesetFile; lists: Record<strin
 }
 
 /** Runs every case of a test file. */
-function runFile(file: string, options: TestOptions): FileResult {
-  const { ruleset: rulesetFile, lists, options: rulesetOptions, cases } = readTestFile(file);
-  const result: FileResult = { file: displayPath(file), ruleset: rulesetFile.display, cases: [] };
-  const setup = loadScheme(options, lists);
+function runFile(file: string, options: TestOptions, cwd: string): FileResult {
+  const { ruleset: rulesetFile, lists, options: rulesetOptions, cases } = readTestFile(file, cwd);
+  const result: FileResult = { file: displayPath(file, cwd), ruleset: rulesetFile.display, cases: [] };
+  const setup = loadScheme(options, cwd, lists);
   const outcome = loadRuleset(setup.scheme, rulesetFile, rulesetOptions);
   if (outcome.ruleset === undefined) {
     const errors = problemFindings(rulesetFile, outcome.problems).filter((f) => f.level === 'error');
@@ -234,10 +234,9 @@ function writeText(io: Io, results: FileResult[], elapsedMs: number): void {
   io.out(`${c.bold('Tests:')} ${parts.join(', ')} ${c.dim(`(${elapsedMs.toFixed(0)} ms)`)}\n`);
 }
 
-async function runTests(files: string[], options: TestOptions): Promise<number> {
-  const io = ioFor(options);
+async function runTests(files: string[], options: TestOptions, io: Io): Promise<number> {
   const started = performance.now();
-  const results = files.map((file) => runFile(file, options));
+  const results = files.map((file) => runFile(file, options, io.cwd));
   const elapsed = performance.now() - started;
   const all = results.flatMap((f) => f.cases);
   const failed = all.filter((r) => !r.ok).length + results.filter((f) => f.error !== undefined).length;
@@ -261,7 +260,7 @@ async function runTests(files: string[], options: TestOptions): Promise<number> 
 }
 
 /** Defines the `test` command. */
-export function testCommand(done: Done): Command {
+export function testCommand(cli: CommandContext): Command {
   const command = new Command('test')
     .summary('run rule unit tests (requests with the expected action and rule)')
     .description('Run rule unit tests: requests with the expected action and rule, against a ruleset. Exits 1 when a case fails.')
@@ -290,5 +289,5 @@ Test files (JSON; paths are relative to the test file):
 Example:
   $ wirefilter test examples/ruleset.test.json`,
   );
-  return command.action(async (files: string[], options: TestOptions) => done(await runTests(files, options)));
+  return command.action(async (files: string[], options: TestOptions) => cli.done(await runTests(files, options, cli.io(options))));
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { WirefilterError } from '../errors.js';
+import { BRANDS, hasBrand, WirefilterError } from '../errors.js';
 import { mapGet } from './runtime-values.js';
 
 /** The field values of one request, keyed by field name (a plain object or a `Map`). */
@@ -27,6 +27,17 @@ export class ExecutionContext {
   ) {
     this.slots = slots;
   }
+}
+
+Object.defineProperty(ExecutionContext.prototype, BRANDS.context, { value: true });
+
+/**
+ * True for an execution context of any copy of the library. A context of another copy (the
+ * ESM build's given to the CommonJS build's filter, say) must be refused as a context of
+ * another scheme, never read as a plain object of field values.
+ */
+export function isExecutionContext(value: unknown): value is ExecutionContext {
+  return value instanceof ExecutionContext || hasBrand(value, BRANDS.context);
 }
 
 /** Reads one field value from caller-supplied values without touching prototypes. */

@@ -21,7 +21,7 @@ import {
   SKIPPABLE_PRODUCTS,
   type CustomRuleAction,
 } from './actions.js';
-import type { BlockResponse, RuleInput, RulesetProblem, RulesetSource } from './types.js';
+import type { BlockResponse, RuleInput, RulesetInput, RulesetProblem, RulesetSource } from './types.js';
 
 /** Where a ruleset sits in the phase. */
 export type RulesetLevel = 'account' | 'zone' | 'custom';
@@ -121,6 +121,16 @@ export function loadRuleset(
   const at = (path: string, extra: Partial<RulesetProblem> = {}) => ({ ruleset: label, path, ...extra });
   let rules: unknown[];
   let id: string | undefined;
+  if (isObject(source) && !('rules' in source) && 'result' in source) {
+    // An API response: the ruleset is its `result`; a response that reports failure has none.
+    if (source.success === false) {
+      const first = Array.isArray(source.errors) && isObject(source.errors[0]) ? source.errors[0].message : undefined;
+      const reason = typeof first === 'string' ? `: ${first}` : '';
+      problems.add({ code: 'invalid-ruleset', message: `the API response reports failure (success: false)${reason}`, ...at('success') });
+      return { id, label, level, rules: [] };
+    }
+    source = source.result as RulesetInput | RuleInput[];
+  }
   if (Array.isArray(source)) {
     rules = source;
   } else if (isObject(source) && Array.isArray(source.rules)) {
@@ -130,7 +140,7 @@ export function loadRuleset(
       problems.add({ code: 'invalid-ruleset', message: `phase ${JSON.stringify(source.phase)} is not supported; this evaluator runs ${WAF_CUSTOM_RULES_PHASE}`, ...at('phase') });
     }
   } else {
-    problems.add({ code: 'invalid-ruleset', message: 'expected an array of rules or a ruleset object with a `rules` array', ...at('') });
+    problems.add({ code: 'invalid-ruleset', message: 'expected an array of rules, a ruleset object with a `rules` array, or an API response with the ruleset as `result`', ...at('') });
     return { id, label, level, rules: [] };
   }
   const loaded: LoadedRule[] = [];

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { contextSchemeMismatch, ExecutionContext, type FieldValues } from '../compile/context.js';
-import { WirefilterError } from '../errors.js';
+import { contextSchemeMismatch, isExecutionContext, type ExecutionContext, type FieldValues } from '../compile/context.js';
+import { BRANDS, hasBrand, WirefilterError } from '../errors.js';
 import type { Scheme } from '../scheme/scheme.js';
 import { CHALLENGES, clearanceSatisfies, SKIPPABLE_PHASES, type ChallengeAction, type ClearancePolicy } from './actions.js';
 import { lintRulesets } from './lint.js';
@@ -19,6 +19,11 @@ const MAX_LISTED_PROBLEMS = 50;
 
 /** Thrown when rulesets do not load; `problems` lists every problem with its rule and path. */
 export class RulesetError extends WirefilterError {
+  /** Recognises ruleset errors of any copy of the library (ESM and CommonJS builds alike). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, BRANDS.rulesetError);
+  }
+
   constructor(readonly problems: readonly RulesetProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
     // The message lists the first problems (a 100,000-rule ruleset must not build a huge string).
@@ -31,6 +36,8 @@ export class RulesetError extends WirefilterError {
     this.name = 'RulesetError';
   }
 }
+
+Object.defineProperty(RulesetError.prototype, BRANDS.rulesetError, { value: true });
 
 /** Skips recorded by `rulesets`/`rules` parameters, per level (account skips stay at account level). */
 interface LevelSkips {
@@ -125,7 +132,7 @@ export class Ruleset {
    * execution context shared by every rule) or a context from `scheme.context(values)`.
    */
   evaluate(values: FieldValues | ExecutionContext, options: EvaluateOptions = {}): Decision {
-    const context = values instanceof ExecutionContext ? values : this.scheme.context(values);
+    const context = isExecutionContext(values) ? values : this.scheme.context(values);
     if (context.owner !== this.scheme) {
       throw contextSchemeMismatch();
     }

@@ -31,8 +31,20 @@ export interface RulesetInput {
   [other: string]: unknown;
 }
 
-/** Either a whole ruleset object or just its rules. */
-export type RulesetSource = RulesetInput | RuleInput[];
+/**
+ * The response envelope of the Rulesets API (`GET …/rulesets/{id}` and friends):
+ * `{ "result": { … }, "success": true, "errors": [], "messages": [] }`.
+ */
+export interface RulesetResponse {
+  result: RulesetInput | RuleInput[];
+  success?: boolean;
+  errors?: unknown[];
+  messages?: unknown[];
+  [other: string]: unknown;
+}
+
+/** A whole ruleset object, just its rules, or an API response holding either. */
+export type RulesetSource = RulesetInput | RuleInput[] | RulesetResponse;
 
 /** What the custom-rules phase decided for a request. */
 export type DecisionAction = 'block' | 'managed_challenge' | 'js_challenge' | 'challenge' | 'allow';

@@ -9,7 +9,7 @@ import type { CheckedCondition, CheckedListItem, CheckedValue, FieldInfo, ListIn
 import { checkFilter, type CheckEnvironment, type CheckOptions } from '../check/checker.js';
 import { DiagnosticBag, type Diagnostic } from '../check/diagnostics.js';
 import { compileCondition, type ConditionFn } from '../compile/compiler.js';
-import { contextSchemeMismatch, ExecutionContext, readFieldValue, type FieldValues } from '../compile/context.js';
+import { contextSchemeMismatch, ExecutionContext, isExecutionContext, readFieldValue, type FieldValues } from '../compile/context.js';
 import { converterFor, publicConverterFor, type ValueConverter } from '../compile/runtime-values.js';
 import { WirefilterError } from '../errors.js';
 import { describeParameterType, requireType, type ArgumentKind, type BuiltinFunction, type FunctionDefinition, type ParameterSpec } from '../functions/definition.js';
@@ -181,7 +181,7 @@ export class Filter {
   }
 
   private executeValues(values: FieldValues | ExecutionContext): boolean {
-    if (values instanceof ExecutionContext) {
+    if (isExecutionContext(values)) {
       throw contextSchemeMismatch();
     }
     requireFieldValues(values);
@@ -371,6 +371,10 @@ export class Scheme implements CheckEnvironment {
    */
   context(values: FieldValues): ExecutionContext {
     requireFieldValues(values);
+    if (isExecutionContext(values)) {
+      if (values.owner === this) return values;
+      throw contextSchemeMismatch();
+    }
     const slots: unknown[] = new Array(this.fieldMap.size);
     const entries = values instanceof Map ? values.entries() : Object.entries(values);
     for (const [name, value] of entries) {

@@ -162,7 +162,7 @@ class RulesParser extends EmbeddedActionsParser {
   private frames: Frame[] = [];
 
   constructor(recovery = true) {
-    super(allTokens, { recoveryEnabled: recovery, errorMessageProvider: errorMessages, maxLookahead: 2 });
+    super(allTokens, { recoveryEnabled: recovery, errorMessageProvider: errorMessages, maxLookahead: 2, skipValidations: true });
     this.performSelfAnalysis();
   }
 

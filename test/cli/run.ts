@@ -1,16 +1,22 @@
 /**
- * Runs the `wirefilter` CLI as a real process. By default the TypeScript entry point runs
- * through tsx (`node --import tsx src/cli/bin.ts`); set `WIREFILTER_CLI=dist/cli.js` to test
- * the built bundle instead.
+ * Runs the `wirefilter` CLI for tests. {@link runCli} calls `main(argv, host)` in this process
+ * with collected output, its own standard input and environment (fast: no process start).
+ * {@link runCliProcess} starts the built bundle (`dist/cli.js`, built by `npm test`) as a real
+ * process, for the few smoke tests that prove the shipped bin works.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+import type { CliHost, CliOutput } from '../../src/cli/io.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const EXAMPLES = join(ROOT, 'examples');
+/** The built CLI bundle. */
+export const CLI_BUNDLE = join(ROOT, 'dist/cli.js');
 
 export interface CliResult {
   code: number | null;
@@ -19,27 +25,48 @@ export interface CliResult {
 }
 
 export interface RunOptions {
-  /** Text written to standard input (standard input is closed either way). */
+  /** Text on standard input (standard input ends after it either way). */
   input?: string;
+  /** Working directory for relative paths (default: the repository). */
   cwd?: string;
+  /** Environment variables on top of the test's (`undefined` removes one). */
   env?: Record<string, string | undefined>;
 }
 
-function command(): string[] {
-  const built = process.env.WIREFILTER_CLI;
-  if (built !== undefined && built !== '') return [resolve(ROOT, built)];
-  // An absolute URL, so that tsx is found whatever the working directory.
-  return ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/bin.ts')];
+function environment(options: RunOptions): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return env;
 }
 
-/** Runs `wirefilter <args>` and collects its output and exit code. */
-export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+/** Collects what the tool writes; not a terminal. */
+function collector(): CliOutput & { text: string } {
+  return {
+    text: '',
+    write(chunk: string) {
+      this.text += chunk;
+      return true;
+    },
+  };
+}
+
+/** Runs `wirefilter <args>` in this process and collects its output and exit code. */
+export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const stdout = collector();
+  const stderr = collector();
+  const stdin = Readable.from([Buffer.from(options.input ?? '')]);
+  const host: CliHost = { stdout, stderr, stdin, env: environment(options), cwd: options.cwd ?? ROOT };
+  const code = await main(args, host);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Runs the built `dist/cli.js` as a real process and collects its output and exit code. */
+export function runCliProcess(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  if (!existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} is missing: npm test builds it (npm run build)`);
   return new Promise((resolvePromise, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
-    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-    const child = spawn(process.execPath, [...command(), ...args], {
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: env as NodeJS.ProcessEnv,
+      env: environment(options) as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

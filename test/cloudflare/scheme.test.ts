@@ -1,14 +1,16 @@
 /**
  * cloudflareScheme(): the packaged catalogue, deprecations, metadata and phases.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLOUDFLARE_FIELDS, cloudflareScheme, WAF_CUSTOM_RULES_PHASE } from '../../src/index.js';
 
+// The specification lives beside the repository in the project's workspace (and in CI), not in
+// a user's clone: the packaged copy is the catalogue, and this check keeps it current.
 const specUrl = new URL('../../../shared/spec/fields.json', import.meta.url);
 
 describe('the packaged field catalogue', () => {
-  it('equals the spec fields.json field for field', () => {
+  it.runIf(existsSync(specUrl))('equals the spec fields.json field for field (when the spec is beside the repository)', () => {
     const spec = JSON.parse(readFileSync(specUrl, 'utf8')) as unknown[];
     expect(CLOUDFLARE_FIELDS.length).toBe(spec.length);
     spec.forEach((field, i) => expect(CLOUDFLARE_FIELDS[i]).toEqual(field));
