@@ -3,7 +3,7 @@
  * paths, contexts, and immutability of the caller's objects.
  */
 import { describe, expect, it } from 'vitest';
-import { cloudflareScheme, renderTrace, Ruleset, RulesetError, type RuleInput } from '../src/index.js';
+import { cloudflareScheme, renderTrace, Ruleset, RulesetError, WirefilterError, type RuleInput } from '../src/index.js';
 
 const scheme = cloudflareScheme({ lists: { office: { type: 'Ip', items: ['192.0.2.0/24'] } } });
 
@@ -156,5 +156,67 @@ describe('loading', () => {
     const context = scheme.context({ 'ip.src': '203.0.113.1', 'http.request.uri.path': '/admin', 'http.request.method': 'POST', 'cf.client.bot': false });
     expect(ruleset.evaluate(context)).toMatchObject({ action: 'block', ruleId: 'block-admin', response: { status_code: 403 } });
     expect(scheme.compile('http.request.method eq "POST"').execute(context)).toBe(true);
+  });
+});
+
+describe('Rulesets API response envelope', () => {
+  const request = { 'ip.src': '203.0.113.9', 'http.request.uri.path': '/admin/users', 'cf.client.bot': false, 'http.request.method': 'POST', 'ip.src.asnum': 64500 };
+
+  it('accepts { result: ruleset } with success/errors/messages, as GET …/rulesets/{id} returns it', () => {
+    const envelope = { result: { id: 'zone-custom', phase: 'http_request_firewall_custom', rules }, success: true, errors: [], messages: [] };
+    const frozen = structuredClone(envelope);
+    const decision = new Ruleset(scheme, envelope).evaluate(request);
+    expect([decision.action, decision.ruleId]).toEqual(['block', 'block-admin']);
+    expect(envelope).toEqual(frozen);
+  });
+
+  it('accepts { result: rules[] } and execute targets given as envelopes', () => {
+    const ruleset = new Ruleset(scheme, { result: [{ id: 'x', expression: 'true', action: 'execute', action_parameters: { id: 'inner' } }] }, {
+      rulesets: { inner: { result: { rules: [{ id: 'b', expression: 'ip.src.asnum eq 64500', action: 'block' }] }, success: true } },
+    });
+    expect(ruleset.evaluate(request).ruleId).toBe('b');
+  });
+
+  it('refuses a response that reports failure, quoting the API error', () => {
+    let error: unknown;
+    try {
+      new Ruleset(scheme, { result: null as never, success: false, errors: [{ code: 10000, message: 'Authentication error' }] });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(RulesetError);
+    expect((error as RulesetError).problems[0]).toMatchObject({ code: 'invalid-ruleset', path: 'success', message: expect.stringContaining('Authentication error') });
+  });
+
+  it('still refuses other shapes with a message naming the three accepted ones', () => {
+    expect(() => new Ruleset(scheme, { result: 'x' } as never)).toThrow(/API response with the ruleset as `result`/);
+    expect(() => new Ruleset(scheme, { rules: 'x' } as never)).toThrow(/expected an array of rules/);
+  });
+});
+
+describe('contexts of another scheme or another copy of the library', () => {
+  const ruleset = new Ruleset(scheme, rules);
+  const other = cloudflareScheme();
+
+  it('scheme.context(context) returns its own context and refuses another scheme’s', () => {
+    const context = scheme.context({ 'ip.src': '192.0.2.1' });
+    expect(scheme.context(context)).toBe(context);
+    expect(() => other.context(context)).toThrow(expect.objectContaining({ code: 'context-scheme-mismatch' }));
+  });
+
+  it('treats an object branded by another copy as a context, never as field values', () => {
+    // What a context of the other build (ESM vs CJS) looks like to this one.
+    const foreign = Object.assign(Object.create({ [Symbol.for('wirefilter-ts.ExecutionContext')]: true }), { owner: {}, slots: [] });
+    expect(() => ruleset.evaluate(foreign)).toThrow(expect.objectContaining({ code: 'context-scheme-mismatch' }));
+    expect(() => scheme.compile('ssl').execute(foreign)).toThrow(expect.objectContaining({ code: 'context-scheme-mismatch' }));
+  });
+
+  it('recognises errors of another copy with instanceof', () => {
+    const foreignError = Object.assign(Object.create({ [Symbol.for('wirefilter-ts.WirefilterError')]: true }), { code: 'invalid-expression' });
+    expect(foreignError instanceof WirefilterError).toBe(true);
+    expect(foreignError instanceof RulesetError).toBe(false);
+    expect({ code: 'invalid-expression' } instanceof WirefilterError).toBe(false);
+    const foreignRulesetError = Object.create({ [Symbol.for('wirefilter-ts.WirefilterError')]: true, [Symbol.for('wirefilter-ts.RulesetError')]: true });
+    expect(foreignRulesetError instanceof RulesetError).toBe(true);
   });
 });

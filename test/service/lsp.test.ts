@@ -39,8 +39,8 @@ class Client {
   stderr = '';
 
   constructor(onRequest?: (connection: MessageConnection) => void) {
-    // The real entry point, run by Node with the tsx loader, as a client would spawn the bin.
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(repository, 'src/service/lsp/main.ts'), '--stdio'], {
+    // The shipped bin (dist/lsp.js, built by `npm test`), spawned as an editor would.
+    this.child = spawn(process.execPath, [join(repository, 'dist/lsp.js'), '--stdio'], {
       cwd: repository,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
