@@ -368,8 +368,10 @@ export class Scheme implements CheckEnvironment {
   /**
    * Converts request values once for repeated evaluation. Unknown names are ignored, and a
    * value of the wrong type is treated as missing; the caller's object is not modified.
+   * A context of this scheme is returned as it is; one of another scheme (or of another copy
+   * of the library) is refused with `context-scheme-mismatch`.
    */
-  context(values: FieldValues): ExecutionContext {
+  context(values: FieldValues | ExecutionContext): ExecutionContext {
     requireFieldValues(values);
     if (isExecutionContext(values)) {
       if (values.owner === this) return values;
