@@ -9,7 +9,7 @@
  *   node bench/launch.mjs memory [count]    # the memory child (the suite starts it itself)
  *
  * The bundle goes to `bench/.build/` (git-ignored) with a source map beside it; dependencies
- * (chevrotain, re2js, mitata, the CEL engines…) stay external and load from node_modules.
+ * (chevrotain, mitata, the CEL engines…) stay external and load from node_modules.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

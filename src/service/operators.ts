@@ -18,7 +18,8 @@ export interface OperatorDoc {
   description: string;
 }
 
-const doc = (name: string, symbol: string | undefined, title: string, description: string): OperatorDoc => ({
+// Pure: bundlers may drop the tables below wherever nothing reads them.
+const doc = /* @__NO_SIDE_EFFECTS__ */ (name: string, symbol: string | undefined, title: string, description: string): OperatorDoc => ({
   name,
   ...(symbol !== undefined && { symbol }),
   title,
@@ -58,15 +59,20 @@ export const OTHER_CONSTRUCTS: readonly OperatorDoc[] = [
   doc('true', undefined, 'always true', '`true` on its own matches every request.'),
 ];
 
-const BY_NAME = new Map<string, OperatorDoc>();
-for (const d of [...COMPARISON_OPERATORS, ...LOGICAL_OPERATORS, ...OTHER_CONSTRUCTS]) {
-  BY_NAME.set(d.name, d);
-  if (d.symbol !== undefined) BY_NAME.set(d.symbol, d);
-}
+// Built on first use: a top-level loop would be a side effect that keeps these tables in
+// every bundle of the package, even one that never asks for documentation.
+let byName: Map<string, OperatorDoc> | undefined;
 
 /** The documentation of an operator by either spelling (`eq`, `==`, `[*]`, `$list`, …). */
 export function operatorDoc(spelling: string): OperatorDoc | undefined {
-  return BY_NAME.get(spelling);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const d of [...COMPARISON_OPERATORS, ...LOGICAL_OPERATORS, ...OTHER_CONSTRUCTS]) {
+      byName.set(d.name, d);
+      if (d.symbol !== undefined) byName.set(d.symbol, d);
+    }
+  }
+  return byName.get(spelling);
 }
 
 /**

@@ -20,7 +20,6 @@ const DYNAMIC_CODE = /(?<![\w$.])eval\s*\(|(?<![\w$.])Function\s*\(|\bnew\s+Func
 /** Occurrences that are not dynamic code, with why. */
 const ALLOWED: { pattern: RegExp; why: string }[] = [
   { pattern: /freeSelf\s*\|\|\s*Function\(\s*['"]return this['"]\s*\)\(\)/, why: "lodash's global-object fallback, unreachable where `global` or `self` exists" },
-  { pattern: /^\s*eval\s*\(\s*input\s*,\s*pos\s*\)\s*\{/, why: 're2js: a class method named `eval` (a definition, not a call)' },
 ];
 
 const tempDirs: string[] = [];
@@ -73,7 +72,7 @@ describe('no dynamic code in the build', () => {
     expect(hits.filter((h) => h.allowed === undefined)).toEqual([]);
     // The scan must actually see the bundled dependencies.
     const bundle = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
-    expect(bundle).toMatch(/RE2JS|re2js/);
+    expect(bundle).toMatch(/chevrotain|CstParser|EmbeddedActionsParser/);
     expect(bundle.length).toBeGreaterThan(200_000);
   });
 

@@ -1,10 +1,15 @@
 /**
- * Differential test: the re2js translation against the built-in Pike VM,
- * which compiles the HIR with the shapes of Rust's Thompson compiler and
- * therefore serves as an oracle for Rust's leftmost-first semantics.
+ * Differential test: the lazy DFA (and the native fast path) against the
+ * built-in Pike VM, which compiles the HIR with the shapes of Rust's Thompson
+ * compiler and therefore serves as an oracle for Rust's leftmost-first
+ * semantics.
  */
 import { describe, expect, it } from 'vitest';
+import { dfaSupports, LazyDfa } from '../../src/values/regex/dfa.js';
+import { translate } from '../../src/values/regex/hir.js';
 import { compileRegex, type CompiledRegex } from '../../src/values/regex/index.js';
+import { parseRegex } from '../../src/values/regex/parser.js';
+import { compileProgram, pikeSearch } from '../../src/values/regex/pikevm.js';
 
 /** Small deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {
@@ -54,23 +59,25 @@ function genInput(r: () => number): Uint8Array {
   return Uint8Array.from({ length: n }, () => BYTES[Math.floor(r() * BYTES.length)]);
 }
 
-function must(pattern: string, engine: 'auto' | 'pikevm'): CompiledRegex {
+function must(pattern: string, engine: 'auto' | 'linear' | 'pikevm'): CompiledRegex {
   const res = compileRegex(pattern, { engine });
   if (!res.ok) throw new Error(`${pattern}: ${res.message}`);
   return res.regex;
 }
 
-describe('re2js translation agrees with the Rust-shaped Pike VM', () => {
+describe('the lazy DFA and the native path agree with the Rust-shaped Pike VM', () => {
   it('on random patterns and inputs (test and exec)', () => {
     const r = rng(20240607);
     let compared = 0;
     for (let i = 0; i < 800; i++) {
       const pattern = genPattern(r, 4);
       const auto = must(pattern, 'auto');
+      const linear = must(pattern, 'linear');
       const vm = must(pattern, 'pikevm');
       for (let j = 0; j < 12; j++) {
         const input = genInput(r);
         const where = `${JSON.stringify(pattern)} on [${Array.from(input).join(',')}]`;
+        expect(linear.test(input), where).toBe(vm.test(input));
         expect(auto.test(input), where).toBe(vm.test(input));
         expect(auto.exec(input)?.groups, where).toEqual(vm.exec(input)?.groups);
         compared++;
@@ -89,6 +96,36 @@ describe('re2js translation agrees with the Rust-shaped Pike VM', () => {
     ];
     for (const [pattern, input] of cases) {
       expect(must(pattern, 'auto').exec(input), pattern).toEqual(must(pattern, 'pikevm').exec(input));
+    }
+  });
+});
+
+describe('the lazy DFA under cache pressure', () => {
+  it('gives the Pike VM answers with a cache of 8 states, cleared again and again', () => {
+    const r = rng(99);
+    for (let i = 0; i < 300; i++) {
+      const pattern = genPattern(r, 4);
+      const parsed = parseRegex(pattern, { nestLimit: 250 });
+      const hir = translate(parsed.ast, {});
+      if (!dfaSupports(hir)) continue;
+      const program = compileProgram(hir, parsed.captureCount);
+      const tiny = new LazyDfa(program, 1);
+      for (let j = 0; j < 10; j++) {
+        const input = String.fromCharCode(...genInput(r), ...genInput(r), ...genInput(r));
+        expect(tiny.test(input), `${JSON.stringify(pattern)} on ${JSON.stringify(input)}`).toBe(pikeSearch(program, input, false) !== undefined);
+      }
+    }
+  });
+
+  it('keeps many-state patterns linear and bounded: .{1,200}x and (a|b)*a(a|b){12}', () => {
+    for (const [pattern, yes, no] of [
+      ['.{1,200}x', `${'y'.repeat(50_000)}x`, 'y'.repeat(50_000)],
+      ['(a|b)*a(a|b){12}', `${'ab'.repeat(25_000)}a${'b'.repeat(12)}`, 'b'.repeat(50_000)],
+    ] as const) {
+      const parsed = parseRegex(pattern, { nestLimit: 250 });
+      const dfa = new LazyDfa(compileProgram(translate(parsed.ast, {}), parsed.captureCount), 64 * 1024);
+      expect(dfa.test(yes), pattern).toBe(true);
+      expect(dfa.test(no), pattern).toBe(false);
     }
   });
 });

@@ -64,12 +64,16 @@ export function splitTarget(target: string): RequestTarget {
 const HEX = '0123456789ABCDEF';
 
 /** Kind of each byte for RFC 3986 normalization: 1 = unreserved, 2 = reserved (kept). */
-const CLASS = new Uint8Array(256);
-for (let c = 0; c < 256; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9\-._~]/.test(ch)) CLASS[c] = 1;
-  else if (/[:/?#[\]@!$&'()*+,;=]/.test(ch)) CLASS[c] = 2;
-}
+// Built by a pure function call, so that bundles which never parse a URL can drop it.
+const CLASS = /* @__PURE__ */ (() => {
+  const table = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) {
+    const ch = String.fromCharCode(c);
+    if (/[A-Za-z0-9\-._~]/.test(ch)) table[c] = 1;
+    else if (/[:/?#[\]@!$&'()*+,;=]/.test(ch)) table[c] = 2;
+  }
+  return table;
+})();
 
 const isHexDigit = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 

@@ -41,7 +41,7 @@ export interface WorkersCfMapping {
   readonly convert: Convert;
 }
 
-const m = (property: string, field: string, convert: Convert = text): WorkersCfMapping => ({ property, field, convert });
+const m = /* @__NO_SIDE_EFFECTS__ */ (property: string, field: string, convert: Convert = text): WorkersCfMapping => ({ property, field, convert });
 
 /**
  * Every `request.cf` property that maps onto a catalogue field. Exported so the documentation

@@ -12,24 +12,22 @@
  *    Unicode classes);
  * 3. the compiled size is estimated like Rust's NFA builder and patterns
  *    over the limit (10 MiB by default) are rejected;
- * 4. the result is emitted as a pattern for `re2js` (a linear-time RE2 port)
- *    that runs over "binary strings" (one char per byte). The few assertions
- *    RE2 cannot express (they need to look at the next character: Unicode
- *    word boundaries and CRLF-mode multi-line anchors) run on a small
- *    built-in Pike VM instead, which is also linear-time.
+ * 4. the result compiles to a Thompson NFA shaped like Rust's; `test` runs it
+ *    as a lazy DFA (`dfa.ts`: cached states, bounded memory, one table lookup
+ *    per byte once warm) and `exec` on a Pike VM (`pikevm.ts`) for Rust's
+ *    leftmost-first match and groups. Both are linear in the input. Patterns
+ *    proven safe for backtracking run on native `RegExp` instead (`native.ts`).
  *
- * JavaScript's backtracking `RegExp` never runs a user pattern. (It is only
- * used to check whether a value is pure ASCII and, in `unicode.ts`, to read
- * Unicode property data from the JS engine.)
+ * JavaScript's backtracking `RegExp` runs a user pattern only on that fast
+ * path, within the input size its analysis proves safe.
  *
  * @module
  */
 
 import { toBinaryString } from '../bytes.js';
-import { RE2JS } from 're2js';
 import { RegexError, type RegexErrorKind } from './errors.js';
-import { emitPattern } from './emit.js';
-import { translate, type Hir, type Look } from './hir.js';
+import { dfaSupports, LazyDfa } from './dfa.js';
+import { translate, type Hir } from './hir.js';
 import { parseRegex } from './parser.js';
 import { nativeFastPath } from './native.js';
 import { compileProgram, pikeSearch, type Program } from './pikevm.js';
@@ -61,14 +59,12 @@ export interface RegexOptions {
   readonly utf8Literals?: boolean;
   /**
    * Matching engine. `'auto'` (default) runs patterns proven safe for
-   * backtracking on native `RegExp` (see `native.ts`), everything else on
-   * re2js, and falls back to the built-in Pike VM only for assertions RE2
-   * cannot express (Unicode word boundaries, CRLF-mode multi-line anchors).
-   * `'re2'` never uses native `RegExp`; `'pikevm'` forces the VM, which
-   * follows Rust's compiler exactly. Both are mostly useful for
-   * differential testing.
+   * backtracking on native `RegExp` (see `native.ts`), everything else on the
+   * linear-time engine (lazy DFA for `test`, Pike VM for `exec`). `'linear'`
+   * never uses native `RegExp`; `'pikevm'` runs the Pike VM alone. Both are
+   * mostly useful for differential testing.
    */
-  readonly engine?: 'auto' | 're2' | 'pikevm';
+  readonly engine?: 'auto' | 'linear' | 'pikevm';
 }
 
 /** A successful or failed compilation. */
@@ -128,36 +124,32 @@ interface Engine {
   exec(input: string): Spans | undefined;
 }
 
-class Re2Engine implements Engine {
+/**
+ * The linear-time engine: the lazy DFA answers `test` (and rules out most non-matches before
+ * `exec`), the Pike VM finds the leftmost-first match with its groups. Patterns with Unicode
+ * word boundaries, which the DFA cannot decide, run on the Pike VM alone.
+ */
+class LinearEngine implements Engine {
+  private readonly dfa: LazyDfa | undefined;
+
   constructor(
-    private readonly re: RE2JS,
-    private readonly groupMap: readonly (readonly number[])[],
-  ) {}
+    private readonly prog: Program,
+    useDfa: boolean,
+  ) {
+    this.dfa = useDfa ? new LazyDfa(prog) : undefined;
+  }
 
   test(input: string): boolean {
-    return this.re.test(input);
+    return this.dfa !== undefined ? this.dfa.test(input) : pikeSearch(this.prog, input, false) !== undefined;
   }
 
   exec(input: string): Spans | undefined {
-    // The capture-free DFA answers the common "no match" case much faster
-    // than the capturing engines behind `matcher().find()`.
-    if (!this.re.test(input)) return undefined;
-    const m = this.re.matcher(input);
-    if (!m.find()) return undefined;
-    const spans: Spans = [[m.start(0), m.end(0)]];
-    for (let g = 1; g < this.groupMap.length; g++) {
-      let found: readonly [number, number] | undefined;
-      // An unrolled repetition has one copy per chunk; Rust reports the last
-      // iteration, i.e. the last copy that took part in the match.
-      const copies = this.groupMap[g];
-      for (let i = copies.length - 1; i >= 0; i--) {
-        const s = m.start(copies[i]);
-        if (s >= 0) {
-          found = [s, m.end(copies[i])];
-          break;
-        }
-      }
-      spans.push(found);
+    if (this.dfa !== undefined && !this.dfa.test(input)) return undefined;
+    const slots = pikeSearch(this.prog, input, true);
+    if (slots === undefined) return undefined;
+    const spans: Spans = [];
+    for (let i = 0; i < slots.length; i += 2) {
+      spans.push(slots[i] >= 0 && slots[i + 1] >= 0 ? [slots[i], slots[i + 1]] : undefined);
     }
     return spans;
   }
@@ -174,7 +166,7 @@ class NativeEngine implements Engine {
     private readonly re: RegExp,
     /**
      * Builds the linear-time engine, on first need: most patterns on this path never see an
-     * input over the limit nor a capture request, and the compiled RE2 program is most of a
+     * input over the limit nor a capture request, and the compiled program is most of a
      * compiled regex's memory.
      */
     private readonly buildLinear: () => Engine,
@@ -195,36 +187,12 @@ class NativeEngine implements Engine {
   }
 }
 
-class PikeEngine implements Engine {
-  constructor(private readonly prog: Program) {}
-
-  test(input: string): boolean {
-    return pikeSearch(this.prog, input, false) !== undefined;
-  }
-
-  exec(input: string): Spans | undefined {
-    const slots = pikeSearch(this.prog, input, true);
-    if (slots === undefined) return undefined;
-    const spans: Spans = [];
-    for (let i = 0; i < slots.length; i += 2) {
-      spans.push(slots[i] >= 0 && slots[i + 1] >= 0 ? [slots[i], slots[i + 1]] : undefined);
-    }
-    return spans;
-  }
-}
-
 class CompiledRegexImpl implements CompiledRegex {
   constructor(
     readonly source: string,
     readonly groupCount: number,
-    private readonly describe: () => string | undefined,
     private readonly engine: Engine,
   ) {}
-
-  /** Diagnostic: the re2js pattern, or `undefined` when the Pike VM runs this regex. */
-  get enginePattern(): string | undefined {
-    return this.describe();
-  }
 
   test(value: string | Uint8Array): boolean {
     return this.engine.test(toBinaryString(value));
@@ -235,33 +203,6 @@ class CompiledRegexImpl implements CompiledRegex {
     if (groups === undefined) return undefined;
     const whole = groups[0] as readonly [number, number];
     return { start: whole[0], end: whole[1], groups };
-  }
-}
-
-/** Assertions that need to look at the next character, which RE2 cannot express. */
-const NEEDS_LOOKAHEAD: ReadonlySet<Look> = new Set<Look>([
-  'startCRLF',
-  'endCRLF',
-  'wordUnicode',
-  'wordUnicodeNegate',
-  'wordStartUnicode',
-  'wordEndUnicode',
-  'wordStartHalfUnicode',
-  'wordEndHalfUnicode',
-]);
-
-function needsLookahead(h: Hir): boolean {
-  switch (h.kind) {
-    case 'look':
-      return NEEDS_LOOKAHEAD.has(h.look);
-    case 'repeat':
-    case 'capture':
-      return needsLookahead(h.sub);
-    case 'concat':
-    case 'alternation':
-      return h.subs.some(needsLookahead);
-    default:
-      return false;
   }
 }
 
@@ -295,49 +236,18 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
         pattern,
       );
     }
-    if (options.engine === 'pikevm' || needsLookahead(hir)) {
-      const engine = new PikeEngine(compileProgram(hir, captureCount));
-      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, () => undefined, engine), size };
-    }
-    const native = options.engine === 're2' ? undefined : nativeFastPath(hir);
-    if (native !== undefined) {
-      // The RE2 side is derived again from the pattern when first needed, so a compiled
-      // regex on this path keeps neither the HIR nor an RE2 program.
-      const rederive = (): { hir: Hir; captureCount: number } => {
-        const again = parseRegex(pattern, { nestLimit });
-        return { hir: translate(again.ast, { utf8Literals: options.utf8Literals }), captureCount: again.captureCount };
-      };
-      const buildLinear = (): Engine => {
-        const again = rederive();
-        const emitted = emitPattern(again.hir, again.captureCount);
-        try {
-          return new Re2Engine(RE2JS.compile(emitted.pattern, emitted.lookbehind ? RE2JS.LOOKBEHINDS : 0), emitted.groupMap);
-        } catch {
-          // Not expected (the emitted pattern stays within RE2's syntax and limits); should
-          // it happen, the Pike VM runs the same pattern rather than a request failing.
-          return new PikeEngine(compileProgram(again.hir, again.captureCount));
-        }
-      };
-      const engine = new NativeEngine(native.re, buildLinear, native.maxInput);
-      const describe = (): string => {
-        const again = rederive();
-        return emitPattern(again.hir, again.captureCount).pattern;
-      };
-      return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, describe, engine), size };
-    }
-    const emitted = emitPattern(hir, captureCount);
-    let re: RE2JS;
-    try {
-      re = RE2JS.compile(emitted.pattern, emitted.lookbehind ? RE2JS.LOOKBEHINDS : 0);
-    } catch (e) {
-      // Should not happen: the emitted pattern stays within RE2's syntax and limits.
-      const why = e instanceof Error ? e.message : String(e);
-      return failure(
-        new RegexError('Unsupported', { start: 0, end: pattern.length }, `pattern could not be compiled: ${why}`),
-        pattern,
-      );
-    }
-    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, () => emitted.pattern, new Re2Engine(re, emitted.groupMap)), size };
+    const linear = (h: Hir, groups: number): Engine => new LinearEngine(compileProgram(h, groups), options.engine !== 'pikevm' && dfaSupports(h));
+    const native = options.engine === undefined || options.engine === 'auto' ? nativeFastPath(hir) : undefined;
+    if (native === undefined) return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, linear(hir, captureCount)), size };
+    // The linear side is derived again from the pattern when first needed (captures, or an
+    // input over the native limit), so a compiled regex on this path keeps neither the HIR
+    // nor a program.
+    const buildLinear = (): Engine => {
+      const again = parseRegex(pattern, { nestLimit });
+      return linear(translate(again.ast, { utf8Literals: options.utf8Literals }), again.captureCount);
+    };
+    const engine = new NativeEngine(native.re, buildLinear, native.maxInput);
+    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, engine), size };
   } catch (e) {
     if (e instanceof RegexError) return failure(e, pattern);
     if (e instanceof RangeError) {

@@ -2,10 +2,9 @@
  * A Thompson NFA and Pike VM over bytes with Rust `regex-automata`'s exact
  * semantics (leftmost-first, priorities, every `Look` assertion).
  *
- * re2js is the main engine, but RE2 has no look-ahead, so a few assertions
- * Rust supports cannot be expressed in an RE2 pattern: Unicode word
- * boundaries (`(?u)\b`, `(?u)\B`, `(?u)\<`…) and multi-line anchors in CRLF
- * mode (`(?mR)^`, `(?mR)$`). Patterns using them run on this VM instead.
+ * The same program drives the lazy DFA (`dfa.ts`), which answers `test`;
+ * this VM finds the leftmost-first match with its capture groups (`exec`),
+ * and runs `test` too for patterns the DFA cannot (Unicode word boundaries).
  * Like RE2's NFA it is linear in the input (time O(input × program)).
  *
  * The program is built with the same shapes as Rust's Thompson compiler
