@@ -486,10 +486,14 @@ export function pikeSearch(prog: Program, h: string, wantCaptures: boolean): Int
             stackVal.push(0);
           }
           break;
-        default:
-          // Byte-consuming, match and fail states keep a copy of the captures.
-          if (slots > 0) list.caps.set(scratch.subarray(0, slots), idx * slots);
+        default: {
+          // Byte-consuming, match and fail states keep a copy of the captures (a plain loop:
+          // a subarray per thread allocated more than the search itself did).
+          const caps = list.caps;
+          const base = idx * slots;
+          for (let k = 0; k < slots; k++) caps[base + k] = scratch[k];
           break;
+        }
       }
     }
   };
@@ -532,7 +536,9 @@ export function pikeSearch(prog: Program, h: string, wantCaptures: boolean): Int
           break;
       }
       if (next >= 0) {
-        if (slots > 0) scratch.set(clist.caps.subarray(i * slots, i * slots + slots));
+        const caps = clist.caps;
+        const base = i * slots;
+        for (let k = 0; k < slots; k++) scratch[k] = caps[base + k];
         addThread(nlist, next, at + 1);
       }
     }
