@@ -67,3 +67,15 @@ export class WirefilterError extends Error {
 }
 
 Object.defineProperty(WirefilterError.prototype, BRANDS.error, { value: true });
+
+/** How a value's JavaScript type reads in a message: `null`, `an array`, `number`, … */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+/** Throws `invalid-argument` unless `value` is a string (`what` names it in the message). */
+export function requireString(value: unknown, what: string): asserts value is string {
+  if (typeof value !== 'string') throw new WirefilterError(`expected ${what} as a string, got ${describeType(value)}`, [], undefined, 'invalid-argument');
+}

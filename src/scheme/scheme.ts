@@ -11,7 +11,7 @@ import { DiagnosticBag, type Diagnostic } from '../check/diagnostics.js';
 import { compileCondition, type ConditionFn } from '../compile/compiler.js';
 import { contextSchemeMismatch, ExecutionContext, isExecutionContext, readFieldValue, type FieldValues } from '../compile/context.js';
 import { converterFor, publicConverterFor, type ValueConverter } from '../compile/runtime-values.js';
-import { WirefilterError } from '../errors.js';
+import { requireString, WirefilterError } from '../errors.js';
 import { describeParameterType, requireType, type ArgumentKind, type BuiltinFunction, type FunctionDefinition, type ParameterSpec } from '../functions/definition.js';
 import { STANDARD_FUNCTIONS } from '../functions/standard-library.js';
 import { parseExpression, type ParseResult } from '../syntax/parser.js';
@@ -331,16 +331,19 @@ export class Scheme implements CheckEnvironment {
     return parseExpression(expression, { ...this.options, ...options });
   }
 
-  /** Every diagnostic for an expression (errors and warnings). Never throws; `[]` means valid. */
+  /**
+   * Every diagnostic for an expression (errors and warnings); `[]` means valid. Problems of
+   * the expression never throw; only an `expression` that is not a string does
+   * (`invalid-argument`).
+   */
   validate(expression: string, options: SchemeOptions = {}): Diagnostic[] {
+    requireString(expression, 'the expression');
     return this.analyse(expression, options).diagnostics;
   }
 
   /** Compiles an expression. Throws {@link WirefilterError} listing every error. */
   compile(expression: string, options: SchemeOptions = {}): Filter {
-    if (typeof expression !== 'string') {
-      throw new WirefilterError(`expected the expression as a string, got ${expression === null ? 'null' : typeof expression}`, [], undefined, 'invalid-argument');
-    }
+    requireString(expression, 'the expression');
     const merged = { ...this.options, ...options };
     const { checked, diagnostics } = this.analyse(expression, merged);
     if (checked === undefined) throw WirefilterError.fromDiagnostics(expression, diagnostics);

@@ -17,6 +17,7 @@
  */
 import type { Argument, Expression, IndexSelector, Literal, RightHandSide, SetLiteral, ValueExpression } from '../syntax/ast.js';
 import { parseExpression } from '../syntax/parser.js';
+import { requireString } from '../errors.js';
 import type { FormatOptions } from './types.js';
 
 export type { FormatOptions };
@@ -35,6 +36,7 @@ class UnprintableTree extends Error {}
  * unknown fields formats fine.
  */
 export function formatExpression(text: string, options: FormatOptions = {}): string | undefined {
+  requireString(text, 'the expression');
   // The length limit is a validation rule, not a syntactic one: long expressions format too.
   const parsed = parseExpression(text, { maxExpressionLength: Number.MAX_SAFE_INTEGER, maxNestingDepth: options.maxNestingDepth });
   if (parsed.ast === undefined || parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
@@ -168,8 +170,17 @@ class Printer {
         });
         return `${out})`;
       }
-      case 'Index':
-        return `${this.value(node.object, level, column, flat)}[${this.selector(node.index)}]`;
+      case 'Index': {
+        // An index chain (`x[0][0]…`) is as long as the input allows and no nesting limit
+        // bounds it: walk it in a loop, not by recursion.
+        const selectors: string[] = [];
+        let base: ValueExpression = node;
+        while (base.kind === 'Index') {
+          selectors.push(`[${this.selector(base.index)}]`);
+          base = base.object;
+        }
+        return this.value(base, level, column, flat) + selectors.reverse().join('');
+      }
     }
   }
 

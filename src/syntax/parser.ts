@@ -15,6 +15,7 @@ import {
   type TokenType,
 } from 'chevrotain';
 import { DiagnosticBag, type Diagnostic, type Span } from '../check/diagnostics.js';
+import { requireString } from '../errors.js';
 import type {
   Argument,
   BareLiteral as BareLiteralNode,
@@ -717,6 +718,7 @@ function reportRecognitionError(error: IRecognitionException, base: number, sour
  * spans refer to the text exactly as given.
  */
 export function parseExpression(source: string, options: ParseOptions = {}): ParseResult {
+  requireString(source, 'the expression');
   const bag = new DiagnosticBag(source);
   const maxLength = options.maxExpressionLength ?? DEFAULT_MAX_EXPRESSION_LENGTH;
   if (source.length > maxLength) {

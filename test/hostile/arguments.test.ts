@@ -1,0 +1,67 @@
+/**
+ * Every JavaScript type where the API expects an expression string: a clear `invalid-argument`
+ * error, never a `TypeError` from deep inside; and input shapes no nesting limit bounds (index
+ * chains) handled without recursion.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatExpression, LanguageService, parseExpression, Scheme, WirefilterError } from '../../src/index.js';
+import { within } from './helpers.js';
+
+/** One value of every JavaScript type (and the usual impostors of a string). */
+const NOT_STRINGS: [string, unknown][] = [
+  ['undefined', undefined],
+  ['null', null],
+  ['number', 1],
+  ['NaN', Number.NaN],
+  ['bigint', 1n],
+  ['boolean', true],
+  ['symbol', Symbol('x')],
+  ['object', { length: 3 }],
+  ['array', ['http.host eq "a"']],
+  ['function', () => 'ssl'],
+  ['String object', new String('ssl')],
+  ['Uint8Array', new TextEncoder().encode('ssl')],
+];
+
+const scheme = new Scheme({ fields: { ssl: 'Bool', a: 'Array<Array<Bytes>>' } });
+
+describe('an expression that is not a string', () => {
+  const entries: [string, (value: unknown) => unknown][] = [
+    ['parseExpression', (v) => parseExpression(v as string)],
+    ['formatExpression', (v) => formatExpression(v as string)],
+    ['scheme.compile', (v) => scheme.compile(v as string)],
+    ['scheme.validate', (v) => scheme.validate(v as string)],
+    ['scheme.parse', (v) => scheme.parse(v as string)],
+  ];
+  for (const [name, call] of entries) {
+    it.each(NOT_STRINGS)(`${name}(%s) throws invalid-argument`, (_type, value) => {
+      let error: unknown;
+      try {
+        call(value);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(WirefilterError);
+      expect((error as WirefilterError).code).toBe('invalid-argument');
+      expect((error as WirefilterError).message).toMatch(/^expected the expression as a string, got /);
+    });
+  }
+});
+
+describe('index chains (no nesting limit applies to them)', () => {
+  const chain = (n: number): string => `a${'[0]'.repeat(n)} eq "x"`;
+
+  it('formatExpression prints a 60 KB `[0][0]…` chain without overflowing the stack', () => {
+    const text = chain(20_000);
+    expect(within(3000, () => formatExpression(text))).toBe(text);
+  });
+
+  it('the language service answers on it, and the checker reports the nesting limit', () => {
+    const text = chain(20_000);
+    const service = new LanguageService(new Scheme({ fields: { a: 'Array<Array<Bytes>>' }, options: { maxExpressionLength: 1_000_000 } }));
+    expect(service.validate(text).map((d) => d.code)).toEqual(['nesting-limit-exceeded']);
+    expect(service.semanticTokens(text).length).toBeGreaterThan(20_000);
+    expect(service.hover(text, 0)).toBeDefined();
+    expect(service.format(text)).toBe(text);
+  });
+});
