@@ -6,7 +6,8 @@
  * @module
  */
 import { contextSchemeMismatch, isExecutionContext, type ExecutionContext, type FieldValues } from '../compile/context.js';
-import { BRANDS, hasBrand, WirefilterError } from '../errors.js';
+import { BRANDS, describeType, hasBrand, WirefilterError } from '../errors.js';
+import { readEvaluateOptions, readRulesetOptions } from './options.js';
 import type { Scheme } from '../scheme/scheme.js';
 import { CHALLENGES, clearanceSatisfies, SKIPPABLE_PHASES, type ChallengeAction, type ClearancePolicy } from './actions.js';
 import { lintRulesets } from './lint.js';
@@ -93,6 +94,13 @@ export class Ruleset {
   constructor(private readonly scheme: Scheme, rules: RulesetSource, options: RulesetOptions = {}) {
     const problems = new ProblemList();
     options ??= {}; // JSON configuration may say null
+    if (typeof options !== 'object' || Array.isArray(options)) {
+      problems.add({ code: 'invalid-option', message: `expected ruleset options as an object, got ${describeType(options)}`, ruleset: 'options', path: 'options' });
+      options = {};
+    }
+    const { settings, problems: optionProblems } = readRulesetOptions(options as Record<string, unknown>);
+    for (const problem of optionProblems) problems.add({ code: 'invalid-option', ruleset: 'options', ...problem });
+    if (optionProblems.some((p) => p.path === 'options.rulesets')) options = { ...options, rulesets: {} };
     if (options.account !== undefined && !Array.isArray(options.account)) {
       problems.add({ code: 'invalid-ruleset', message: '`account` must be an array of rulesets', ruleset: 'account', path: '' });
       options = { ...options, account: [] };
@@ -114,12 +122,8 @@ export class Ruleset {
     for (const warning of lintRulesets(all)) problems.add(warning);
     if (problems.errors.length > 0) throw new RulesetError(problems.items);
     this.warnings = problems.items;
-    this.policy = {
-      passageSeconds: options.challengePassageSeconds ?? 1800,
-      skewSeconds: options.clockSkewSeconds ?? 300,
-      xhrGraceSeconds: options.xhrGraceSeconds ?? 3600,
-    };
-    this.laterPhasesRunAfterClearance = options.laterPhasesRunAfterClearance ?? true;
+    this.policy = settings.policy;
+    this.laterPhasesRunAfterClearance = settings.laterPhasesRunAfterClearance;
   }
 
   /** Number of rules in the zone ruleset. */
@@ -132,6 +136,7 @@ export class Ruleset {
    * execution context shared by every rule) or a context from `scheme.context(values)`.
    */
   evaluate(values: FieldValues | ExecutionContext, options: EvaluateOptions = {}): Decision {
+    const settings = readEvaluateOptions(options);
     const context = isExecutionContext(values) ? values : this.scheme.context(values);
     if (context.owner !== this.scheme) {
       throw contextSchemeMismatch();
@@ -141,10 +146,10 @@ export class Ruleset {
       events: [],
       phases: undefined,
       products: undefined,
-      clearance: options.clearance,
-      now: options.now,
-      xhr: options.xhr === true,
-      trace: options.trace === true ? [] : undefined,
+      clearance: settings.clearance,
+      now: settings.now,
+      xhr: settings.xhr,
+      trace: settings.trace ? [] : undefined,
     };
     const accountSkips: LevelSkips = { rulesets: undefined, rules: undefined };
     const zoneSkips: LevelSkips = { rulesets: undefined, rules: undefined };

@@ -193,6 +193,55 @@ describe('clearance from outside', () => {
     expect(ruleset.evaluate({}, { clearance: { level: 'interactive', issuedAt: NaN }, now: 0 }).action).toBe('challenge');
   });
 
+  // Regression: a string `issuedAt` (or a JSON passage of "1800") was concatenated into the
+  // expiry ("1767225000" + 1800 + 300 …), so the clearance never expired; a bigint threw.
+  it('a clearance whose issuedAt is not a finite number is no clearance, whatever its type', () => {
+    const ruleset = new Ruleset(scheme, [{ ref: 'c', expression: 'true', action: 'managed_challenge' }]);
+    const now = 1_767_225_000 + 10 * 365 * 86_400;
+    for (const issuedAt of ['1767225000', '4102444800', 1_767_225_000n, true, null, {}, [], () => 0, Symbol('t'), Infinity, -Infinity, NaN, new Number(now)]) {
+      const decision = ruleset.evaluate({}, { clearance: deepFreeze({ level: 'managed', issuedAt }) as never, now });
+      expect(decision.action, String(typeof issuedAt)).toBe('managed_challenge');
+    }
+    // A well-formed, expired clearance is refused; a fresh one passes.
+    expect(ruleset.evaluate({}, { clearance: { level: 'managed', issuedAt: 1_767_225_000 }, now }).action).toBe('managed_challenge');
+    expect(ruleset.evaluate({}, { clearance: { level: 'managed', issuedAt: now - 60 }, now }).action).toBe('allow');
+    for (const clearance of ['managed', 1, true, [], () => 0]) {
+      expect(ruleset.evaluate({}, { clearance: clearance as never, now }).action).toBe('managed_challenge');
+    }
+  });
+
+  it('evaluate options: null is none; now, xhr and trace of another type are invalid-argument errors', () => {
+    const ruleset = new Ruleset(scheme, [{ ref: 'b', expression: 'true', action: 'block' }]);
+    expect(ruleset.evaluate({}, null as never).action).toBe('block');
+    const bad: [string, unknown][] = [
+      ['options', 'x'], ['options', 5], ['options', []],
+      ['now', '1767225000'], ['now', 1n], ['now', NaN], ['now', Infinity], ['now', null], ['now', {}],
+      ['xhr', 'true'], ['xhr', 1], ['trace', 'yes'], ['trace', {}],
+    ];
+    for (const [key, value] of bad) {
+      const options = key === 'options' ? value : { [key]: value };
+      expect(() => ruleset.evaluate({}, options as never), `${key}: ${String(value)}`).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    }
+  });
+
+  it('ruleset options of the wrong type or range, or unknown, are invalid-option problems (regression: "1800")', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ challengePassageSeconds: '1800' }, 'options.challengePassageSeconds'],
+      [{ challengePassageSeconds: -1 }, 'options.challengePassageSeconds'],
+      [{ challengePassageSeconds: Infinity }, 'options.challengePassageSeconds'],
+      [{ clockSkewSeconds: 300n }, 'options.clockSkewSeconds'],
+      [{ xhrGraceSeconds: NaN }, 'options.xhrGraceSeconds'],
+      [{ laterPhasesRunAfterClearance: 'no' }, 'options.laterPhasesRunAfterClearance'],
+      [{ rulesets: [] }, 'options.rulesets'],
+      [{ challengePasageSeconds: 60 }, 'options.challengePasageSeconds'],
+    ];
+    for (const [options, path] of cases) {
+      expect(at(problems([rule()], options)), path).toEqual([`invalid-option@${path}`]);
+    }
+    expect(at(problems([rule()], 'x'))).toEqual(['invalid-option@options']);
+    expect(problems([rule()], { challengePassageSeconds: null, clockSkewSeconds: 0, xhrGraceSeconds: 0, laterPhasesRunAfterClearance: false })).toEqual([]);
+  });
+
   it('an action named like an Object.prototype member is an unknown action (regression: "[object Object]" advice)', () => {
     for (const action of ['__proto__', 'constructor', 'toString']) {
       const found = problems([rule({ action })]);

@@ -1,0 +1,115 @@
+/**
+ * Validation of a ruleset's options and of each evaluation's options. Options often come from
+ * JSON configuration, so every value is checked for its type, range and finiteness: a
+ * passage of `"1800"` must not be concatenated into a clearance that never expires.
+ *
+ * @module
+ */
+import { describeType, WirefilterError } from '../errors.js';
+import { CLEARANCE_RANK, type ClearancePolicy } from './actions.js';
+import type { Clearance, EvaluateOptions, RulesetOptions } from './types.js';
+
+/** The clearance timings of {@link RulesetOptions}, with their defaults. */
+const DURATIONS = {
+  challengePassageSeconds: 1800,
+  clockSkewSeconds: 300,
+  xhrGraceSeconds: 3600,
+} as const;
+
+/** Every option a ruleset takes (any other key is refused: it is most likely misspelt). */
+const RULESET_OPTION_KEYS: ReadonlySet<string> = new Set(['account', 'rulesets', 'laterPhasesRunAfterClearance', ...Object.keys(DURATIONS)]);
+
+/** Longest duration accepted, in seconds (about 31.7 years): far beyond any real passage. */
+const MAX_DURATION_SECONDS = 1e9;
+
+/** A problem with one option, as `RulesetProblem` fields. */
+export interface OptionProblem {
+  path: string;
+  message: string;
+}
+
+/** The clearance policy and phase switches of validated ruleset options. */
+export interface RulesetSettings {
+  policy: ClearancePolicy;
+  laterPhasesRunAfterClearance: boolean;
+}
+
+/**
+ * Checks ruleset options (the rulesets in `account` and `rulesets` are loaded elsewhere) and
+ * returns the settings with defaults, plus every problem found. `null` (JSON's way of saying
+ * nothing) means the default, as an absent key does.
+ */
+export function readRulesetOptions(options: Readonly<Record<string, unknown>>): { settings: RulesetSettings; problems: OptionProblem[] } {
+  const problems: OptionProblem[] = [];
+  for (const key of Object.keys(options)) {
+    if (!RULESET_OPTION_KEYS.has(key)) problems.push({ path: `options.${key}`, message: `unknown ruleset option \`${key}\` (known: ${[...RULESET_OPTION_KEYS].join(', ')})` });
+  }
+  const duration = (key: keyof typeof DURATIONS): number => {
+    const value = options[key];
+    if (value === undefined || value === null) return DURATIONS[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_SECONDS) {
+      problems.push({ path: `options.${key}`, message: `\`${key}\` must be a number of seconds from 0 to ${MAX_DURATION_SECONDS}, got ${shown(value)}` });
+      return DURATIONS[key];
+    }
+    return value;
+  };
+  const policy: ClearancePolicy = {
+    passageSeconds: duration('challengePassageSeconds'),
+    skewSeconds: duration('clockSkewSeconds'),
+    xhrGraceSeconds: duration('xhrGraceSeconds'),
+  };
+  const later = options.laterPhasesRunAfterClearance;
+  if (later !== undefined && later !== null && typeof later !== 'boolean') {
+    problems.push({ path: 'options.laterPhasesRunAfterClearance', message: `\`laterPhasesRunAfterClearance\` must be true or false, got ${shown(later)}` });
+  }
+  const rulesets = options.rulesets;
+  if (rulesets !== undefined && rulesets !== null && (typeof rulesets !== 'object' || Array.isArray(rulesets))) {
+    problems.push({ path: 'options.rulesets', message: `\`rulesets\` must be an object of rulesets by id, got ${shown(rulesets)}` });
+  }
+  return { settings: { policy, laterPhasesRunAfterClearance: later !== false }, problems };
+}
+
+/** A value as a message shows it: its JSON text when short, else its type. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n (a bigint)`;
+  return describeType(value);
+}
+
+/** Evaluation options after validation. */
+export interface EvaluationSettings {
+  clearance: Clearance | undefined;
+  now: number | undefined;
+  xhr: boolean;
+  trace: boolean;
+}
+
+const NO_OPTIONS: EvaluationSettings = { clearance: undefined, now: undefined, xhr: false, trace: false };
+
+/**
+ * Checks the options of one evaluation. `now`, `xhr` and `trace` of the wrong type or range
+ * throw `invalid-argument` (a caller's bug); a clearance that is not well-formed (unknown
+ * level, an `issuedAt` that is not a finite number) is no clearance, so the challenge applies.
+ */
+export function readEvaluateOptions(options: EvaluateOptions | null | undefined): EvaluationSettings {
+  if (options === undefined || options === null) return NO_OPTIONS;
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalidArgument(`expected evaluation options as an object, got ${shown(options)}`);
+  const { now, xhr, trace } = options;
+  if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) throw invalidArgument(`\`now\` must be a finite number of Unix seconds, got ${shown(now)}`);
+  if (xhr !== undefined && typeof xhr !== 'boolean') throw invalidArgument(`\`xhr\` must be true or false, got ${shown(xhr)}`);
+  if (trace !== undefined && typeof trace !== 'boolean') throw invalidArgument(`\`trace\` must be true or false, got ${shown(trace)}`);
+  return { clearance: wellFormedClearance(options.clearance), now, xhr: xhr === true, trace: trace === true };
+}
+
+/** The clearance if it is well-formed, else `undefined` (no clearance). Never throws. */
+export function wellFormedClearance(clearance: unknown): Clearance | undefined {
+  if (typeof clearance !== 'object' || clearance === null) return undefined;
+  const { level, issuedAt } = clearance as { level?: unknown; issuedAt?: unknown };
+  if (typeof level !== 'string' || !Object.hasOwn(CLEARANCE_RANK, level)) return undefined;
+  if (issuedAt === undefined) return { level: level as Clearance['level'] };
+  if (typeof issuedAt !== 'number' || !Number.isFinite(issuedAt)) return undefined;
+  return { level: level as Clearance['level'], issuedAt };
+}
+
+const invalidArgument = (message: string): WirefilterError => new WirefilterError(message, [], undefined, 'invalid-argument');
