@@ -413,26 +413,13 @@ export function parseIpLiteral(text: string, context: 'single' | 'set'): IpLiter
 // ---------------------------------------------------------------------------------------
 // Runtime values supplied by users
 
-function isUint32(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
-}
-
 /**
- * Converts a runtime value given by a user (e.g. a field value in the request context)
- * to an address: a string is parsed strictly with {@link parseIpAddress}; an object that
- * already has the {@link IpAddress} shape with in-range integer fields is returned as is.
- * Anything else (numbers, byte arrays, `ipaddr.js` objects, malformed objects) gives
- * `undefined`, which callers treat as a missing value.
+ * Converts a value given by a user (e.g. a field value in the request context) to an address:
+ * only a string, parsed strictly with {@link parseIpAddress}. Anything else — numbers, byte
+ * arrays, `ipaddr.js` objects, and objects shaped like this module's internal address values
+ * (`{ family, value }`, also through a prototype) — gives `undefined`, which callers treat as
+ * a missing value: internal values never come from outside.
  */
 export function toIpAddress(value: unknown): IpAddress | undefined {
-  if (typeof value === 'string') return parseIpAddress(value);
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (v.family === 4) return isUint32(v.value) ? (value as Ipv4Address) : undefined;
-  if (v.family === 6) {
-    return isUint32(v.w0) && isUint32(v.w1) && isUint32(v.w2) && isUint32(v.w3)
-      ? (value as Ipv6Address)
-      : undefined;
-  }
-  return undefined;
+  return typeof value === 'string' ? parseIpAddress(value) : undefined;
 }

@@ -65,3 +65,16 @@ describe('index chains (no nesting limit applies to them)', () => {
     expect(service.format(text)).toBe(text);
   });
 });
+
+describe('Ip field values', () => {
+  // Regression: a plain object shaped like an internal address value was accepted as one.
+  it('only strings become addresses; address-shaped objects are missing values', () => {
+    const ips = new Scheme({ fields: { 'ip.src': 'Ip' } });
+    const filter = ips.compile('ip.src in {0.0.0.0/0 ::/0}');
+    expect(filter.execute({ 'ip.src': '192.0.2.1' })).toBe(true);
+    for (const value of [{ family: 4, value: 1 }, { family: 6, w0: 0, w1: 0, w2: 0, w3: 1 }, Object.create({ family: 4, value: 1 }), 3232235521, [192, 0, 2, 1], new Uint8Array([192, 0, 2, 1])]) {
+      expect(filter.execute({ 'ip.src': value }), JSON.stringify(value)).toBe(false);
+      expect(ips.compile('not ip.src in {0.0.0.0/0 ::/0}').execute({ 'ip.src': value })).toBe(true);
+    }
+  });
+});

@@ -414,12 +414,13 @@ describe('toIpAddress', () => {
     expect(toIpAddress(' 1.2.3.4')).toBeUndefined();
   });
 
-  it('passes valid address objects through', () => {
-    const a = ipv4Address(1);
-    expect(toIpAddress(a)).toBe(a);
-    const b = ipv6Address(1, 2, 3, 4);
-    expect(toIpAddress(b)).toBe(b);
-    expect(toIpAddress({ family: 4, value: 0xffffffff })).toEqual({ family: 4, value: 0xffffffff });
+  // Regression: an object shaped like an internal address (also through its prototype) was
+  // taken as one; only strings may become IP values.
+  it('refuses objects shaped like internal address values', () => {
+    expect(toIpAddress(ipv4Address(1))).toBeUndefined();
+    expect(toIpAddress(ipv6Address(1, 2, 3, 4))).toBeUndefined();
+    expect(toIpAddress({ family: 4, value: 0xffffffff })).toBeUndefined();
+    expect(toIpAddress(Object.create({ family: 4, value: 1 }))).toBeUndefined();
   });
 
   const invalid: unknown[] = [
