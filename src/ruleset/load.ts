@@ -296,15 +296,17 @@ function blockResponse(parameters: Record<string, unknown> | undefined, problem:
     if (typeof content !== 'string') problem('content must be a string', '.response.content');
     else {
       const bytes = utf8Length(content);
+      // Size first: the format checks below are only bounded for content within the limit.
       if (bytes > MAX_BLOCK_CONTENT_BYTES) problem(`content is ${bytes} bytes; the limit is ${MAX_BLOCK_CONTENT_BYTES} (2 KB)`, '.response.content');
-      if (type === 'application/json') {
+      else if (type === 'application/json') {
         try {
           JSON.parse(content);
         } catch {
           problem('content is not valid JSON, but content_type is application/json', '.response.content');
         }
+      } else if (type === 'text/xml' && !isWellFormedXml(content)) {
+        problem('content is not well-formed XML, but content_type is text/xml', '.response.content');
       }
-      if (type === 'text/xml' && !isWellFormedXml(content)) problem('content is not well-formed XML, but content_type is text/xml', '.response.content');
     }
   }
   return { status_code: status as number, content_type: type as string, content: content as string | null };

@@ -81,3 +81,29 @@ export function expectNoPollution(before: string): void {
   const probe = {} as Record<string, unknown>;
   for (const key of ['polluted', 'isAdmin', 'x', 'ruleset', 'status_code', 'v', '0']) expect(probe[key]).toBeUndefined();
 }
+
+/**
+ * Asserts that `run(input(n))` grows about linearly: for each doubling of `n` in `sizes`, the
+ * best of `repeats` runs at 2n takes less than `maxRatio` times the best at n (a quadratic
+ * cost gives 4). Sizes should make each run take a few milliseconds or more, so that timer
+ * noise does not decide. Returns the best times (ms) by size, for messages.
+ */
+export function expectLinearGrowth<T>(sizes: readonly number[], input: (n: number) => T, run: (value: T) => unknown, { maxRatio = 3, repeats = 5, label = 'run' } = {}): number[] {
+  const best = sizes.map((n) => {
+    const value = input(n);
+    run(value); // warm up (JIT, caches)
+    let min = Infinity;
+    for (let i = 0; i < repeats; i++) {
+      const start = performance.now();
+      run(value);
+      min = Math.min(min, performance.now() - start);
+    }
+    return min;
+  });
+  for (let i = 1; i < sizes.length; i++) {
+    const ratio = best[i]! / Math.max(best[i - 1]!, 0.05);
+    const growth = sizes[i]! / sizes[i - 1]!;
+    expect(ratio, `${label}: ${sizes[i - 1]} → ${sizes[i]} took ${best[i - 1]!.toFixed(2)} → ${best[i]!.toFixed(2)} ms`).toBeLessThan(maxRatio * (growth / 2));
+  }
+  return best;
+}

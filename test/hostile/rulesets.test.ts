@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloudflareScheme, Ruleset, RulesetError, type RulesetProblem } from '../../src/index.js';
 import { fingerprint } from '../fuzz/arbitraries/values.js';
-import { deepFreeze, expectNoPollution, prototypeKeys, within } from './helpers.js';
+import { deepFreeze, expectLinearGrowth, expectNoPollution, prototypeKeys, within } from './helpers.js';
 
 const scheme = cloudflareScheme();
 const before = prototypeKeys();
@@ -106,6 +106,18 @@ describe('wrong JSON shapes at every level', () => {
     expect(at(problems([rule()], { account: 5 }))).toEqual(['invalid-ruleset@']);
     expect(at(problems([rule()], { account: [null] }))).toEqual(['invalid-ruleset@']);
     expect(problems([rule()], { rulesets: null })).toEqual([]);
+  });
+});
+
+describe('block response content', () => {
+  // Regression: text/xml and application/json content was checked for its format (with
+  // quadratic work for XML) before its size, so a 4 MB content cost seconds.
+  it('is measured before its format is checked: cost linear in its size, one size problem', () => {
+    for (const [type, unit] of [['text/xml', '<a'], ['application/json', '[']] as const) {
+      const load = (content: string) => problems([rule({ action: 'block', action_parameters: { response: { status_code: 403, content_type: type, content } } })]);
+      expect(at(load(unit.repeat(1_000_000)))).toEqual(['invalid-action-parameters@rules[0].action_parameters.response.content']);
+      expectLinearGrowth([500_000, 1_000_000, 2_000_000], (n) => unit.repeat(n), load, { label: type });
+    }
   });
 });
 
