@@ -89,17 +89,27 @@ export function expectNoPollution(before: string): void {
  * noise does not decide. Returns the best times (ms) by size, for messages.
  */
 export function expectLinearGrowth<T>(sizes: readonly number[], input: (n: number) => T, run: (value: T) => unknown, { maxRatio = 3, repeats = 5, label = 'run' } = {}): number[] {
-  const best = sizes.map((n) => {
-    const value = input(n);
-    run(value); // warm up (JIT, caches)
-    let min = Infinity;
-    for (let i = 0; i < repeats; i++) {
-      const start = performance.now();
-      run(value);
-      min = Math.min(min, performance.now() - start);
-    }
-    return min;
-  });
+  const measure = (): number[] =>
+    sizes.map((n) => {
+      const value = input(n);
+      run(value); // warm up (JIT, caches)
+      let min = Infinity;
+      for (let i = 0; i < repeats; i++) {
+        const start = performance.now();
+        run(value);
+        min = Math.min(min, performance.now() - start);
+      }
+      return min;
+    });
+  const holds = (times: number[]): boolean =>
+    times.every((t, i) => i === 0 || t / Math.max(times[i - 1]!, 0.05) < maxRatio * (sizes[i]! / sizes[i - 1]! / 2));
+  let best = measure();
+  // A garbage collection or another process can land in one size's runs: measure once more
+  // and keep each size's best before judging.
+  if (!holds(best)) {
+    const again = measure();
+    best = best.map((t, i) => Math.min(t, again[i]!));
+  }
   for (let i = 1; i < sizes.length; i++) {
     const ratio = best[i]! / Math.max(best[i - 1]!, 0.05);
     const growth = sizes[i]! / sizes[i - 1]!;

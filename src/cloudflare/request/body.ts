@@ -103,26 +103,32 @@ export function mediaType(value: string | undefined): MediaType | undefined {
  * such as `C:\dir\file` unescaped, and those backslashes must survive.
  */
 function splitParams(value: string): [string, ...[string, string][]] {
+  // Items are slices of the value between unquoted `;` (quoted text is kept as written).
   const items: string[] = [];
-  let current = '';
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
+    const c = value.charCodeAt(i);
     if (quoted) {
-      if (c === '\\' && (value[i + 1] === '"' || value[i + 1] === '\\')) current += c + value[++i];
-      else {
-        if (c === '"') quoted = false;
-        current += c;
-      }
-    } else if (c === '"') {
+      if (c === 0x5c && (value[i + 1] === '"' || value[i + 1] === '\\')) i++;
+      else if (c === 0x22) quoted = false;
+    } else if (c === 0x22) {
       quoted = true;
-      current += c;
-    } else if (c === ';') {
-      items.push(current);
-      current = '';
-    } else current += c;
+    } else if (c === 0x3b) {
+      items.push(value.slice(start, i));
+      start = i + 1;
+      // Real headers carry a few parameters; the rest of a hostile one is ignored.
+      if (items.length > MAX_HEADER_PARAMETERS) return paramsOf(items);
+    }
   }
-  items.push(current);
+  items.push(value.slice(start));
+  return paramsOf(items);
+}
+
+/** Parameters read from one header value (`Content-Type`, `Content-Disposition`); more are ignored. */
+const MAX_HEADER_PARAMETERS = 64;
+
+function paramsOf(items: string[]): [string, ...[string, string][]] {
   const [first = '', ...rest] = items;
   const params: [string, string][] = [];
   for (const item of rest) {
