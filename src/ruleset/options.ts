@@ -17,7 +17,14 @@ const DURATIONS = {
 } as const;
 
 /** Every option a ruleset takes (any other key is refused: it is most likely misspelt). */
-const RULESET_OPTION_KEYS: ReadonlySet<string> = new Set(['account', 'rulesets', 'laterPhasesRunAfterClearance', ...Object.keys(DURATIONS)]);
+const RULESET_OPTION_KEYS: ReadonlySet<string> = new Set(['account', 'rulesets', 'laterPhasesRunAfterClearance', 'maxRulesPerRequest', ...Object.keys(DURATIONS)]);
+
+/**
+ * Default bound on the rules one request can run, counted at load time through `execute`
+ * rules: far above real rulesets (Cloudflare's managed rulesets hold a few thousand rules), far
+ * below what would hold a request for seconds (about 50 ms of evaluation at ~50 ns a rule).
+ */
+export const DEFAULT_MAX_RULES_PER_REQUEST = 1_000_000;
 
 /** Longest duration accepted, in seconds (about 31.7 years): far beyond any real passage. */
 const MAX_DURATION_SECONDS = 1e9;
@@ -32,6 +39,7 @@ export interface OptionProblem {
 export interface RulesetSettings {
   policy: ClearancePolicy;
   laterPhasesRunAfterClearance: boolean;
+  maxRulesPerRequest: number;
 }
 
 /**
@@ -62,11 +70,17 @@ export function readRulesetOptions(options: Readonly<Record<string, unknown>>): 
   if (later !== undefined && later !== null && typeof later !== 'boolean') {
     problems.push({ path: 'options.laterPhasesRunAfterClearance', message: `\`laterPhasesRunAfterClearance\` must be true or false, got ${shown(later)}` });
   }
+  let maxRulesPerRequest = DEFAULT_MAX_RULES_PER_REQUEST;
+  const max = options.maxRulesPerRequest;
+  if (max !== undefined && max !== null) {
+    if (typeof max === 'number' && Number.isSafeInteger(max) && max >= 1) maxRulesPerRequest = max;
+    else problems.push({ path: 'options.maxRulesPerRequest', message: `\`maxRulesPerRequest\` must be a positive integer, got ${shown(max)}` });
+  }
   const rulesets = options.rulesets;
   if (rulesets !== undefined && rulesets !== null && (typeof rulesets !== 'object' || Array.isArray(rulesets))) {
     problems.push({ path: 'options.rulesets', message: `\`rulesets\` must be an object of rulesets by id, got ${shown(rulesets)}` });
   }
-  return { settings: { policy, laterPhasesRunAfterClearance: later !== false }, problems };
+  return { settings: { policy, laterPhasesRunAfterClearance: later !== false, maxRulesPerRequest }, problems };
 }
 
 /** A value as a message shows it: its JSON text when short, else its type. */

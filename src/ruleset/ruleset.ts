@@ -117,7 +117,18 @@ export class Ruleset {
     const zoneLabel = !Array.isArray(rules) && typeof rules?.id === 'string' ? rules.id : 'zone';
     const zoneLevel: RulesetLevel = !Array.isArray(rules) && rules?.kind === 'root' ? 'account' : 'zone';
     this.zone = loadRuleset(scheme, rules, zoneLabel, zoneLevel, problems, executableIds);
-    findExecuteCycles(this.executable, problems);
+    if (findExecuteCycles(this.executable, problems)) {
+      // Only a graph without cycles has a finite count.
+      const executed = rulesPerRequest([...this.account, this.zone], this.executable);
+      if (executed > settings.maxRulesPerRequest) {
+        problems.add({
+          code: 'too-many-executed-rules',
+          message: `one request could run ${executed > 1e15 ? 'more than 10^15' : executed.toLocaleString('en-US')} rules through execute rules; the limit (maxRulesPerRequest) is ${settings.maxRulesPerRequest.toLocaleString('en-US')}`,
+          ruleset: 'zone',
+          path: '',
+        });
+      }
+    }
     const all = [...this.account, this.zone, ...this.executable.values()];
     for (const warning of lintRulesets(all)) problems.add(warning);
     if (problems.errors.length > 0) throw new RulesetError(problems.items);
@@ -274,18 +285,24 @@ export class Ruleset {
 /** Longest chain of `execute` rules running rulesets that execute further rulesets. */
 const MAX_EXECUTE_DEPTH = 32;
 
-/** Reports `execute` chains that loop back to a ruleset already running, or nest too deeply. */
-function findExecuteCycles(rulesets: Map<string, LoadedRuleset>, problems: ProblemList): void {
+/**
+ * Reports `execute` chains that loop back to a ruleset already running, or nest too deeply.
+ * Returns true when there is neither.
+ */
+function findExecuteCycles(rulesets: Map<string, LoadedRuleset>, problems: ProblemList): boolean {
   const state = new Map<string, 'visiting' | 'done'>();
+  let sound = true;
   const visit = (id: string, path: string[]): void => {
     if (state.get(id) === 'done') return;
     if (path.length >= MAX_EXECUTE_DEPTH) {
       // Evaluation recurses once per level: a long chain would overflow the stack.
       problems.add({ code: 'invalid-action-parameters', message: `execute chain deeper than ${MAX_EXECUTE_DEPTH} rulesets: ${path.slice(0, 3).join(' → ')} → …`, ruleset: id, path: '' });
+      sound = false;
       return;
     }
     if (state.get(id) === 'visiting') {
       problems.add({ code: 'invalid-action-parameters', message: `execute cycle: ${[...path, id].join(' → ')}`, ruleset: id, path: '' });
+      sound = false;
       return;
     }
     state.set(id, 'visiting');
@@ -293,4 +310,37 @@ function findExecuteCycles(rulesets: Map<string, LoadedRuleset>, problems: Probl
     state.set(id, 'done');
   };
   for (const id of rulesets.keys()) visit(id, []);
+  return sound;
+}
+
+/**
+ * The most rules one request can run: every rule of the entry rulesets, plus, for each
+ * `execute` rule, everything its target can run (counted once per path, as evaluation runs
+ * it once per matching `execute`). Two `execute` rules per level to one next ruleset double
+ * the count at each level — 31 levels are 2^31 rules, which the depth limit alone allowed.
+ * Counts saturate above 10^15; the graph has no cycles (checked first).
+ */
+function rulesPerRequest(entries: readonly LoadedRuleset[], executable: ReadonlyMap<string, LoadedRuleset>): number {
+  const SATURATED = 1e15 + 1;
+  const memo = new Map<string, number>();
+  const count = (ruleset: LoadedRuleset): number => {
+    let total = 0;
+    for (const rule of ruleset.rules) {
+      total += 1;
+      const target = rule.executeId !== undefined ? executable.get(rule.executeId) : undefined;
+      if (target !== undefined) {
+        let inner = memo.get(rule.executeId!);
+        if (inner === undefined) {
+          inner = count(target);
+          memo.set(rule.executeId!, inner);
+        }
+        total += inner;
+      }
+      if (total >= SATURATED) return SATURATED;
+    }
+    return total;
+  };
+  let total = 0;
+  for (const entry of entries) total = Math.min(SATURATED, total + count(entry));
+  return total;
 }

@@ -129,6 +129,14 @@ export interface RulesetOptions {
    * reported in `skipped.phases`.
    */
   laterPhasesRunAfterClearance?: boolean;
+  /**
+   * The most rules one request may run, counted when the ruleset loads: every rule of the
+   * account and zone rulesets, plus everything each `execute` rule can run. A ruleset whose
+   * `execute` graph allows more (say, two `execute` rules per level to the same next ruleset,
+   * which doubles the count at each level) is refused with `too-many-executed-rules`.
+   * Default 1,000,000.
+   */
+  maxRulesPerRequest?: number;
 }
 
 /** A problem found while loading rulesets. */

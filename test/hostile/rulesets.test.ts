@@ -187,6 +187,34 @@ describe('size and depth', () => {
     const cycle = { rulesets: { a: { rules: [{ expression: 'true', action: 'execute', action_parameters: { id: 'b' } }] }, b: { rules: [{ expression: 'true', action: 'execute', action_parameters: { id: 'a' } }] } } };
     expect(problems(zone.map((r) => ({ ...r, action_parameters: { id: 'a' } })), cycle).map((p) => p.message)).toContain('execute cycle: a → b → a');
   });
+
+  // Regression: two `execute` rules per level to the same next ruleset, 31 levels deep (within
+  // the depth limit, no cycle), loaded without a warning and then ran 2^31 rules per request —
+  // with a `log` rule at the leaf the heap ran out and the process died.
+  it('execute fan-out: the rules one request can run are counted at load time and bounded', { timeout: 60_000 }, () => {
+    const fanOut = (levels: number, leaf: string) => {
+      const rulesets: Record<string, unknown> = {};
+      for (let i = 0; i < levels; i++) {
+        const next = { expression: 'true', action: 'execute', action_parameters: { id: `r${i + 1}` } };
+        rulesets[`r${i}`] = { id: `r${i}`, rules: [next, { ...next }] };
+      }
+      rulesets[`r${levels}`] = { id: `r${levels}`, rules: [{ expression: 'true', action: leaf }] };
+      return { rulesets };
+    };
+    const zone = [{ expression: 'true', action: 'execute', action_parameters: { id: 'r0' } }];
+    for (const leaf of ['log', 'block']) {
+      const found = within(2_000, () => problems(zone, fanOut(31, leaf)), `fan-out to ${leaf}`);
+      expect(at(found), leaf).toEqual(['too-many-executed-rules@']);
+      expect(found[0]!.message).toMatch(/could run 6,442,450,943 rules .* limit \(maxRulesPerRequest\) is 1,000,000/);
+    }
+    // 2^10 leaves: within the default limit, and every path runs.
+    const small = new Ruleset(scheme, zone, fanOut(10, 'log') as never);
+    expect(small.evaluate({}).events).toHaveLength(1024);
+    // The limit is an option; a bad value is an invalid-option problem.
+    expect(at(problems(zone, { ...fanOut(10, 'log'), maxRulesPerRequest: 100 }))).toEqual(['too-many-executed-rules@']);
+    expect(at(problems(zone, { ...fanOut(10, 'log'), maxRulesPerRequest: '1e9' }))).toEqual(['invalid-option@options.maxRulesPerRequest']);
+    expect(at(problems(zone, { ...fanOut(31, 'log'), maxRulesPerRequest: 1e16 }))).toEqual(['invalid-option@options.maxRulesPerRequest', 'too-many-executed-rules@']);
+  });
 });
 
 describe('clearance from outside', () => {
