@@ -82,6 +82,19 @@ export interface Diagnostic {
 }
 
 /**
+ * Longest diagnostic message kept whole. Messages quote names and literals from the input
+ * (`unknown identifier \`…\``); a longer one keeps its two ends around `…`, so no message
+ * grows with the input.
+ */
+export const MAX_MESSAGE_LENGTH = 500;
+
+function boundedMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_LENGTH) return message;
+  const half = (MAX_MESSAGE_LENGTH - 1) >> 1;
+  return `${message.slice(0, half)}…${message.slice(message.length - half)}`;
+}
+
+/**
  * Collects diagnostics for one expression, computing line and column from the source.
  * Used by every stage; the stages never build {@link Diagnostic} objects by hand.
  */
@@ -104,7 +117,7 @@ export class DiagnosticBag {
   add(code: DiagnosticCode, severity: Severity, message: string, span: Span): void {
     const clipped = clipSpan(span, this.source.length);
     const { line, column } = this.position(clipped.start);
-    this.items.push({ code, severity, message, span: clipped, line, column });
+    this.items.push({ code, severity, message: boundedMessage(message), span: clipped, line, column });
   }
 
   /** Offsets where lines start, computed once: thousands of diagnostics stay linear. */

@@ -27,19 +27,44 @@ const encoder = new TextEncoder();
 /** Display width of a string in a terminal, approximating wide characters as one column. */
 const width = (text: string): number => [...text].length;
 
-/** Renders one diagnostic with its source line and a caret underline of its span. */
+/**
+ * Longest source line echoed whole. A longer line is shown as an excerpt around the span (its
+ * ends elided with `…`), so that a message never grows with the input: a 1 MB expression gave
+ * 1 MB messages, one per diagnostic.
+ */
+export const MAX_ECHOED_LINE = 240;
+
+/** Characters of context kept before and after the span, and of a long span's two ends. */
+const CONTEXT_BEFORE = 80;
+const CONTEXT_AFTER = 60;
+const SPAN_END_KEPT = 40;
+
+/** Renders one diagnostic with its source line (or an excerpt of it) and a caret underline of its span. */
 export function renderDiagnostic(source: string, diagnostic: Diagnostic, options: RenderOptions = {}): string {
   const lineStart = source.lastIndexOf('\n', diagnostic.span.start - 1) + 1;
   let lineEnd = source.indexOf('\n', lineStart);
   if (lineEnd < 0) lineEnd = source.length;
-  const line = source.slice(lineStart, lineEnd).replace(/\r$/, '');
+  if (lineEnd > lineStart && source.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
   const start = diagnostic.span.start - lineStart;
-  const end = Math.min(diagnostic.span.end - lineStart, line.length);
-  const column = options.columnUnit === 'utf16' ? diagnostic.column : encoder.encode(line.slice(0, start)).length + 1;
+  const end = Math.max(start, Math.min(diagnostic.span.end - lineStart, lineEnd - lineStart));
+  // The column counts UTF-8 bytes of the line up to the span (at most the line, never more).
+  const column = options.columnUnit === 'utf16' ? diagnostic.column : encoder.encode(source.slice(lineStart, lineStart + start)).length + 1;
   const title = options.title ?? (diagnostic.severity === 'error' ? 'Filter parsing error' : `Filter ${diagnostic.severity}`);
-  const pad = ' '.repeat(width(line.slice(0, start)));
-  const carets = '^'.repeat(Math.max(1, width(line.slice(start, Math.max(start, end)))));
-  return `${title} (${diagnostic.line}:${column}):\n${line}\n${pad}${carets} ${diagnostic.message}`;
+  const shown = excerpt(source, lineStart, lineEnd, start, end);
+  const pad = ' '.repeat(width(shown.before));
+  const carets = '^'.repeat(Math.max(1, width(shown.span)));
+  return `${title} (${diagnostic.line}:${column}):\n${shown.before}${shown.span}${shown.after}\n${pad}${carets} ${diagnostic.message}`;
+}
+
+/** The part of a line shown: text before the span, the span, text after (bounded lengths). */
+function excerpt(source: string, lineStart: number, lineEnd: number, start: number, end: number): { before: string; span: string; after: string } {
+  const at = (from: number, to: number): string => source.slice(lineStart + from, lineStart + to);
+  const length = lineEnd - lineStart;
+  if (length <= MAX_ECHOED_LINE) return { before: at(0, start), span: at(start, end), after: at(end, length) };
+  const before = start > CONTEXT_BEFORE ? `…${at(start - CONTEXT_BEFORE, start)}` : at(0, start);
+  const span = end - start > 2 * SPAN_END_KEPT + 1 ? `${at(start, start + SPAN_END_KEPT)}…${at(end - SPAN_END_KEPT, end)}` : at(start, end);
+  const after = length - end > CONTEXT_AFTER ? `${at(end, end + CONTEXT_AFTER)}…` : at(end, length);
+  return { before, span, after };
 }
 
 /** Renders several diagnostics, separated by blank lines. */

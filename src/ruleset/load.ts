@@ -96,17 +96,72 @@ function isWellFormedXml(text: string): boolean {
   return stack.length === 0 && roots === 1 && !/<(?![\/?!A-Za-z_])/.test(body);
 }
 
+/**
+ * Problems kept by one load. A huge broken ruleset (100,000 bad rules) must not hold a
+ * problem, with its diagnostics, for every rule (a 5.9 MB ruleset ran the heap out): past
+ * this many, problems are only counted, in one last `too-many-problems` entry.
+ */
+export const MAX_KEPT_PROBLEMS = 10_000;
+
+/** A problem being reported; its message may be rendered only when first read. */
+type NewProblem = Omit<RulesetProblem, 'severity' | 'message'> & { severity?: 'error' | 'warning'; message: string | (() => string) };
+
 /** Collects problems while loading. */
 class ProblemList {
-  readonly items: RulesetProblem[] = [];
+  private readonly kept: RulesetProblem[] = [];
+  private droppedErrors = 0;
+  private droppedWarnings = 0;
 
-  add(problem: Omit<RulesetProblem, 'severity'> & { severity?: 'error' | 'warning' }): void {
-    this.items.push({ severity: 'error', ...problem });
+  add(problem: NewProblem): void {
+    const severity = problem.severity ?? 'error';
+    if (this.kept.length >= MAX_KEPT_PROBLEMS) {
+      if (severity === 'error') this.droppedErrors++;
+      else this.droppedWarnings++;
+      return;
+    }
+    const { message, ...rest } = problem;
+    const kept = { ...rest, severity } as RulesetProblem;
+    if (typeof message === 'string') kept.message = message;
+    else lazyMessage(kept, message);
+    this.kept.push(kept);
+  }
+
+  /** Every problem kept, and a last one counting those that were not. */
+  get items(): RulesetProblem[] {
+    const dropped = this.droppedErrors + this.droppedWarnings;
+    if (dropped === 0) return this.kept;
+    const summary: RulesetProblem = {
+      code: 'too-many-problems',
+      severity: this.droppedErrors > 0 ? 'error' : 'warning',
+      message: `${dropped.toLocaleString('en-US')} more problems (${this.droppedErrors.toLocaleString('en-US')} errors) were found but not kept; the first ${MAX_KEPT_PROBLEMS} are listed`,
+      ruleset: 'zone',
+      path: '',
+    };
+    return [...this.kept, summary];
   }
 
   get errors(): RulesetProblem[] {
     return this.items.filter((p) => p.severity === 'error');
   }
+}
+
+/**
+ * Defines `problem.message` as rendered on first read (then kept): expression problems echo
+ * their source, and most are never read when a ruleset has thousands.
+ */
+function lazyMessage(problem: RulesetProblem, render: () => string): void {
+  Object.defineProperty(problem, 'message', {
+    configurable: true,
+    enumerable: true,
+    get(this: RulesetProblem) {
+      const text = render();
+      Object.defineProperty(this, 'message', { value: text, writable: true, enumerable: true, configurable: true });
+      return text;
+    },
+    set(this: RulesetProblem, value: string) {
+      Object.defineProperty(this, 'message', { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
 }
 
 /** Loads one ruleset. `label` names it in problems; `level` decides which actions are valid. */
@@ -180,7 +235,7 @@ function loadRule(
   const ownId = typeof input.id === 'string' && input.id !== '' ? input.id : undefined;
   const ref = typeof input.ref === 'string' && input.ref !== '' ? input.ref : undefined;
   const id = ownId ?? ref ?? `#${index}`;
-  const report = (code: string, message: string, where = '', severity: 'error' | 'warning' = 'error', extra: Partial<RulesetProblem> = {}) =>
+  const report = (code: string, message: string | (() => string), where = '', severity: 'error' | 'warning' = 'error', extra: Partial<RulesetProblem> = {}) =>
     problems.add({ code, message, severity, ruleset: label, path: where ? `${path}.${where}` : path, rule: id, index, ...extra });
   let ok = true;
   for (const key of ['id', 'ref', 'description'] as const) {
@@ -213,17 +268,18 @@ function loadRule(
       diagnostics = error.diagnostics;
     }
     const errors = diagnostics.filter((d) => d.severity === 'error');
+    const expression = input.expression;
     if (errors.length > 0) {
-      const text = errors.map((d) => renderDiagnostic(input.expression, d)).join('\n');
+      const text = (): string => errors.map((d) => renderDiagnostic(expression, d)).join('\n');
       if (enabled) {
         report('invalid-expression', text, 'expression', 'error', { diagnostics: [...diagnostics] });
         ok = false;
       } else {
-        report('invalid-disabled-rule', `this disabled rule would not load if enabled:\n${text}`, 'expression', 'warning', { diagnostics: [...diagnostics] });
+        report('invalid-disabled-rule', () => `this disabled rule would not load if enabled:\n${text()}`, 'expression', 'warning', { diagnostics: [...diagnostics] });
       }
     }
     for (const d of diagnostics.filter((x) => x.severity !== 'error')) {
-      report(d.code, renderDiagnostic(input.expression, d), 'expression', 'warning', { diagnostics: [d] });
+      report(d.code, () => renderDiagnostic(expression, d), 'expression', 'warning', { diagnostics: [d] });
     }
   }
   const action = input.action;

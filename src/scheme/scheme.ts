@@ -331,13 +331,8 @@ export class Scheme implements CheckEnvironment {
     return parseExpression(expression, { ...this.options, ...options });
   }
 
-  /**
-   * Every diagnostic for an expression (errors and warnings); `[]` means valid. Problems of
-   * the expression never throw; only an `expression` that is not a string does
-   * (`invalid-argument`).
-   */
+  /** Every diagnostic for an expression (errors and warnings). Never throws; `[]` means valid. */
   validate(expression: string, options: SchemeOptions = {}): Diagnostic[] {
-    requireString(expression, 'the expression');
     return this.analyse(expression, options).diagnostics;
   }
 

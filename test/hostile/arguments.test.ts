@@ -30,7 +30,6 @@ describe('an expression that is not a string', () => {
     ['parseExpression', (v) => parseExpression(v as string)],
     ['formatExpression', (v) => formatExpression(v as string)],
     ['scheme.compile', (v) => scheme.compile(v as string)],
-    ['scheme.validate', (v) => scheme.validate(v as string)],
     ['scheme.parse', (v) => scheme.parse(v as string)],
   ];
   for (const [name, call] of entries) {
@@ -46,6 +45,12 @@ describe('an expression that is not a string', () => {
       expect((error as WirefilterError).message).toMatch(/^expected the expression as a string, got /);
     });
   }
+});
+
+describe('scheme.validate never throws', () => {
+  it.each(NOT_STRINGS)('validate(%s) reports an error diagnostic instead', (_type, value) => {
+    expect(scheme.validate(value as string).map((d) => d.severity)).toEqual(['error']);
+  });
 });
 
 describe('index chains (no nesting limit applies to them)', () => {
@@ -76,5 +81,29 @@ describe('Ip field values', () => {
       expect(filter.execute({ 'ip.src': value }), JSON.stringify(value)).toBe(false);
       expect(ips.compile('not ip.src in {0.0.0.0/0 ::/0}').execute({ 'ip.src': value })).toBe(true);
     }
+  });
+});
+
+describe('messages never grow with the input', () => {
+  // Regression: every diagnostic echoed its whole source line, and messages quoted whole
+  // names, so a 1 MB expression made megabytes of text per diagnostic.
+  it('a diagnostic on a 1 MB line echoes a bounded excerpt with the span marked', () => {
+    const long = new Scheme({ fields: { 'http.host': 'Bytes' }, options: { maxExpressionLength: 10_000_000 } });
+    const name = `x${'y'.repeat(1_000_000)}`;
+    const text = `http.host eq "${'a'.repeat(500_000)}" or ${name} eq "b" or http.hots eq "${'c'.repeat(500_000)}"`;
+    let error: WirefilterError | undefined;
+    try {
+      long.compile(text);
+    } catch (caught) {
+      error = caught as WirefilterError;
+    }
+    expect(error?.diagnostics.map((d) => d.code)).toEqual(['unknown-identifier', 'unknown-identifier']);
+    for (const d of error!.diagnostics) expect(d.message.length).toBeLessThanOrEqual(500);
+    expect(error!.message.length).toBeLessThan(2_000);
+    const lines = error!.message.split('\n');
+    // `http.hots` is shown in context, with its carets under it.
+    const at = lines.findLastIndex((l) => l.includes('http.hots eq'));
+    expect(lines[at + 1]!.indexOf('^^^^^^^^^')).toBe(lines[at]!.indexOf('http.hots'));
+    expect(lines[at]).toMatch(/^….* or http\.hots eq "c+…$/);
   });
 });
