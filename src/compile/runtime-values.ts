@@ -18,7 +18,7 @@
  * @module
  */
 import type { Type } from '../scheme/types.js';
-import { compareStringsUtf8, isBytesValue } from '../values/bytes.js';
+import { compareStringsUtf8, ownBytes } from '../values/bytes.js';
 import { toIntValue } from '../values/int.js';
 import { formatIpAddress, toIpAddress, type IpAddress } from '../values/ip.js';
 
@@ -48,7 +48,8 @@ const isPlainMap = (value: unknown): boolean =>
 export function converterFor(type: Type): ValueConverter {
   switch (type.kind) {
     case 'Bytes':
-      return (value) => (isBytesValue(value) ? value : undefined);
+      // Byte arrays are taken over (decoded or copied): see ownBytes.
+      return (value) => (typeof value === 'string' ? value : value instanceof Uint8Array ? ownBytes(value) : undefined);
     case 'Bool':
       return (value) => (typeof value === 'boolean' ? value : undefined);
     case 'Int':

@@ -56,8 +56,34 @@ export function toBinaryString(value: BytesValue): string {
     if (known !== undefined) return known;
     return binaryMemo.set(value, ASCII.test(value) ? value : binaryFromBytes(encoder.encode(value)));
   }
-  // Never cached: the caller may change an array's bytes between calls.
-  return binaryFromBytes(value);
+  // A caller's array may change between calls: only arrays the library owns are memoised.
+  if (!ownedArrays.has(value)) return binaryFromBytes(value);
+  let known = ownedBinary.get(value);
+  if (known === undefined) {
+    known = binaryFromBytes(value);
+    ownedBinary.set(value, known);
+  }
+  return known;
+}
+
+/** Byte arrays copied from caller values, which nothing ever modifies. */
+const ownedArrays = new WeakSet<Uint8Array>();
+/** Binary strings of owned arrays: each rule of a ruleset reuses the request body's. */
+const ownedBinary = new WeakMap<Uint8Array, string>();
+
+/**
+ * A caller's bytes as a value the library owns: valid UTF-8 becomes text (the same bytes, with
+ * the string fast paths and memos), anything else a private copy whose conversions are
+ * memoised for as long as it lives. Either way a later change to the caller's array cannot
+ * change a value already converted. (Before, a non-UTF-8 body was converted again by every
+ * regex rule of a ruleset: about 300 times slower.)
+ */
+export function ownBytes(value: Uint8Array): BytesValue {
+  const text = decodeUtf8Strict(value);
+  if (text !== undefined) return text;
+  const copy = value.slice();
+  ownedArrays.add(copy);
+  return copy;
 }
 
 /**
@@ -199,14 +225,41 @@ export class BytesLiteral {
   }
 }
 
-/** Position of `needle` in `haystack`, or -1. */
+/**
+ * Position of `needle` in `haystack` at or after `from`, or -1. Linear in the part of the
+ * haystack searched: the quick scan (find the first byte, compare the rest) is the usual
+ * path, and once it has compared more than twice the bytes it has passed — as on `aaaa…` for
+ * `aaa…b`, where it was O(haystack × needle) — the search goes on with Knuth–Morris–Pratt.
+ */
 export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
-  if (needle.length === 0) return from <= haystack.length ? from : -1;
+  const m = needle.length;
+  if (m === 0) return from <= haystack.length ? from : -1;
   const first = needle[0]!;
-  const last = haystack.length - needle.length;
-  outer: for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
+  const last = haystack.length - m;
+  let compared = 0;
+  for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < m && haystack[i + j] === needle[j]) j++;
+    if (j === m) return i;
+    compared += j;
+    if (compared > 2 * (i - from) + 64) return kmpIndexOf(haystack, needle, i);
+  }
+  return -1;
+}
+
+/** Knuth–Morris–Pratt search: O(haystack + needle) whatever the bytes. */
+function kmpIndexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+  const m = needle.length;
+  const fail = new Int32Array(m);
+  for (let i = 1, k = 0; i < m; i++) {
+    while (k > 0 && needle[i] !== needle[k]) k = fail[k - 1]!;
+    if (needle[i] === needle[k]) k++;
+    fail[i] = k;
+  }
+  for (let i = from, k = 0; i < haystack.length; i++) {
+    while (k > 0 && haystack[i] !== needle[k]) k = fail[k - 1]!;
+    if (haystack[i] === needle[k]) k++;
+    if (k === m) return i - m + 1;
   }
   return -1;
 }

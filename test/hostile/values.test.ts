@@ -5,7 +5,8 @@
  * huge containers: arrays of 1,000,000 elements and maps of 100,000 keys.
  */
 import { describe, expect, it } from 'vitest';
-import { hostileScheme, within } from './helpers.js';
+import { Ruleset } from '../../src/index.js';
+import { expectLinearGrowth, hostileScheme, within } from './helpers.js';
 
 const MB = 1024 * 1024;
 const SIZE = 10 * MB;
@@ -129,5 +130,55 @@ describe('huge containers', () => {
     expect(run(`${field}["k99999"][0] eq "v99999"`, map, field)).toBe(true);
     expect(run(`any(${field}[*][*] eq "v12345")`, map, field)).toBe(true);
     expect(run(`has_key(${field}, "k0") and not has_key(${field}, "k100000")`, map, field)).toBe(true);
+  });
+});
+
+describe('byte-array values cost what strings cost', () => {
+  const scheme = hostileScheme({ maxExpressionLength: 10_000_000 });
+
+  // Regression: the first-byte scan compared the whole needle at every candidate: O(n·m).
+  it('contains and split on a Uint8Array are linear whatever the bytes', () => {
+    const needle = `${'a'.repeat(2_000)}b`;
+    const contains = scheme.compile(`http.request.body.raw contains "${needle}"`);
+    const split = scheme.compile(`len(split(http.request.body.raw, "${needle}", 2)) eq 1`);
+    const body = (n: number) => new Uint8Array(n).fill(0x61);
+    expectLinearGrowth([200_000, 400_000, 800_000], body, (raw) => contains.execute({ 'http.request.body.raw': raw }), { label: 'contains' });
+    expectLinearGrowth([200_000, 400_000, 800_000], body, (raw) => split.execute({ 'http.request.body.raw': raw }), { label: 'split' });
+    const hit = body(100_000);
+    hit.set(new TextEncoder().encode(needle), 50_000);
+    expect(contains.execute({ 'http.request.body.raw': hit })).toBe(true);
+    expect(contains.execute({ 'http.request.body.raw': body(100_000) })).toBe(false);
+  });
+
+  // Regression: a non-UTF-8 body was converted again by every regex rule (about 300× slower).
+  it('a non-UTF-8 body is converted once per request, not once per rule', () => {
+    // Literal patterns run on native RegExp over the (memoised) binary string of the body.
+    const rules = Array.from({ length: 64 }, (_, i) => ({ ref: `r${i}`, expression: `http.request.body.raw matches "(?i)token=x${i}y"`, action: 'log' }));
+    const ruleset = new Ruleset(scheme, rules);
+    const utf8 = 'a'.repeat(256 * 1024);
+    const binary = new Uint8Array(256 * 1024).fill(0x61);
+    binary[0] = 0xff; // not UTF-8
+    const time = (body: string | Uint8Array): number => {
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        ruleset.evaluate({ 'http.request.body.raw': body });
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    };
+    time(utf8);
+    time(binary);
+    const ratio = time(binary) / Math.max(time(utf8), 0.05);
+    expect(ratio, `non-UTF-8 / UTF-8 body: ${ratio.toFixed(1)}×`).toBeLessThan(4);
+  });
+
+  it('a caller changing its array after building a context does not change the context', () => {
+    const filter = scheme.compile('http.request.body.raw contains "\\xff"');
+    const bytes = new Uint8Array([0x61, 0xff]);
+    const context = scheme.context({ 'http.request.body.raw': bytes });
+    bytes[1] = 0x62;
+    expect(filter.execute(context)).toBe(true);
+    expect(filter.execute({ 'http.request.body.raw': bytes })).toBe(false);
   });
 });
