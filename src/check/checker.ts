@@ -42,9 +42,17 @@ export interface CheckEnvironment {
 }
 
 /** Checker settings (a subset of the scheme options). */
+/**
+ * Default `regexCostLimit`: estimated compiled size (bytes) above which a regex is
+ * `slow-regex`. The lazy DFA's worst case is about 1 ns per input byte for every 50 bytes.
+ */
+export const DEFAULT_REGEX_COST_LIMIT = 64 * 1024;
+
 export interface CheckOptions {
   wildcardStarLimit?: number;
   regexSizeLimit?: number;
+  regexCostLimit?: number;
+  regexCostAction?: 'warning' | 'error';
   /** Accept `lt`/`le`/`gt`/`ge` on `Ip` (engine behaviour; default true). */
   allowIpOrdering?: boolean;
   /**
@@ -254,6 +262,18 @@ class Checker {
           return undefined;
         }
         this.regexBudget = budget - result.size;
+        const costLimit = this.env.options.regexCostLimit ?? DEFAULT_REGEX_COST_LIMIT;
+        if (result.size > costLimit) {
+          const severity = this.env.options.regexCostAction === 'error' ? 'error' : 'warning';
+          const perByte = result.size / 50;
+          this.bag.add(
+            'slow-regex',
+            severity,
+            `this regular expression is large (estimated ${result.size.toLocaleString('en-US')} bytes compiled, over regexCostLimit ${costLimit.toLocaleString('en-US')}): matching may cost up to about ${perByte >= 1000 ? `${(perByte / 1000).toFixed(1)} µs` : `${Math.round(perByte)} ns`} per input byte`,
+            right.span,
+          );
+          if (severity === 'error') return undefined;
+        }
         return { operator, regex: result.regex };
       }
       case 'wildcard':

@@ -58,6 +58,7 @@ export const DIAGNOSTIC_CODES = {
   // Products and phases
   'function-not-allowed-in-phase': 'A function Cloudflare does not offer in the phase selected with the `phase` option.',
   'deprecated-field': 'A field Cloudflare has deprecated (a warning that names the replacement).',
+  'slow-regex': 'A regular expression whose worst case costs microseconds per input byte (a warning, or an error with `regexCostAction: "error"`).',
 } as const;
 
 /** A stable, kebab-case diagnostic code. */

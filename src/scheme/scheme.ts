@@ -36,6 +36,16 @@ export interface SchemeOptions {
   /** Maximum estimated size of a compiled regular expression. Default ≈ 10 MiB, like the engine. */
   regexSizeLimit?: number;
   /**
+   * Estimated compiled size above which a regular expression is reported as `slow-regex`.
+   * Matching stays linear in the input, but its worst case per input byte grows with the
+   * pattern: about 1 ns per 50 bytes of estimated size (`.{1,1000}x`, 120 KB, measured
+   * 2–3 µs per byte; a pattern at the 10 MiB size limit, about 0.2 ms per byte). Default
+   * 64 KiB (worst case ≈ 1.3 µs per byte, 170 ms for a 128 KB body).
+   */
+  regexCostLimit?: number;
+  /** Whether `slow-regex` is a `warning` (default: Cloudflare accepts such patterns) or an `error`. */
+  regexCostAction?: 'warning' | 'error';
+  /**
    * Let a non-ASCII character in a regex written without `(?u)` match its UTF-8 bytes, as the
    * spec describes, instead of failing with "Unicode not allowed here" as Rust's `regex` (and so
    * Cloudflare's engine) does. Default false.

@@ -131,3 +131,29 @@ describe('regex limits', () => {
     expect(within(3000, () => miss.execute({ 'http.request.body.raw': as(10 * MB) }))).toBe(false);
   });
 });
+
+describe('the cost of large patterns per input byte', () => {
+  // Regression: under the default size limit, `.{1,1000}`-style patterns cost 0.1–1 ms per
+  // input byte on the old engine (29 s for a 128 KB value). The lazy DFA bounds the cost by
+  // construction (at worst one state built per byte, O(pattern)); large patterns are reported.
+  it('large patterns are slow-regex warnings (errors on request), small ones are not', () => {
+    expect(codes(scheme, 'http.host matches "(?s).{1,1000}x"')).toEqual(['slow-regex']);
+    expect(codes(scheme, 'http.host matches "(?s).{1,1000}x"', { regexCostAction: 'error' })).toEqual(['slow-regex']);
+    expect(() => scheme.compile('http.host matches "(?s).{1,1000}x"', { regexCostAction: 'error' })).toThrow(/slow-regex|matching may cost/);
+    expect(scheme.compile('http.host matches "(?s).{1,1000}x"').diagnostics.map((d) => d.code)).toEqual(['slow-regex']);
+    expect(codes(scheme, 'http.host matches "(?s).{1,100}x"')).toEqual([]);
+    expect(codes(scheme, 'http.host matches "(?s).{1,100}x"', { regexCostLimit: 1000 })).toEqual(['slow-regex']);
+  });
+
+  it('128 KB through the worst patterns under the default limits stays well under a second each', { timeout: 60_000 }, () => {
+    const letters = 'abcdefghij'.repeat(400);
+    for (const [pattern, input] of [
+      ['(?s).{1,1000}x', 'y'.repeat(128 * 1024)],
+      [`(?i)${letters}`, 'ABCDEFGHIJ'.repeat(13_107)],
+      ['[a-z]{1,1000}0', 'q'.repeat(128 * 1024)],
+      ['(a|b){1,500}c', 'ab'.repeat(64 * 1024)],
+    ] as const) {
+      matches(pattern, input, 3000);
+    }
+  });
+});
