@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Ruleset, RulesetError, Scheme } from '../../src/index.js';
+import { Ruleset, RulesetError, Scheme, WirefilterError } from '../../src/index.js';
 import { deepFreeze } from '../hostile/helpers.js';
 import { expressionArbitraries } from './arbitraries/expressions.js';
 import { fingerprint, valueRecord } from './arbitraries/values.js';
@@ -66,28 +66,42 @@ const rulesetArb = fc.oneof(
   { weight: 3, arbitrary: fc.record({ id: maybe(fc.constantFrom('zone', 'r1')), kind: maybe(fc.constantFrom('root', 'zone', 'custom')), phase: maybe(fc.constantFrom('http_request_firewall_custom', 'http_request_sbfm')), rules: rulesArb }, { requiredKeys: ['rules'] }) },
   { weight: 1, arbitrary: junk },
 );
+/** A value of every JavaScript type (and numbers that are not finite), for options and clearance. */
+const anyType = fc.oneof(
+  fc.constantFrom(undefined, null, NaN, Infinity, -Infinity, -0, 1e308, 2 ** 53, '1800', '', 'x', true, false, 1n, 10n ** 20n, Symbol('s'), () => 1, new Number(5), new String('5'), new Date(0), [], [1], {}, new Map(), new Uint8Array(2)),
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 4 }),
+);
 const optionsArb = fc.option(
   fc.record(
     {
       rulesets: maybe(fc.dictionary(fc.constantFrom('r1', 'r2'), rulesetArb, { maxKeys: 2 })),
       account: maybe(fc.array(rulesetArb, { maxLength: 2 })),
-      challengePassageSeconds: maybe(fc.integer({ min: -10, max: 10_000 })),
+      challengePassageSeconds: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: -10, max: 10_000 }) }, { weight: 1, arbitrary: anyType }),
+      clockSkewSeconds: anyType,
+      xhrGraceSeconds: anyType,
+      maxRulesPerRequest: fc.oneof(fc.integer({ min: 0, max: 100 }), anyType),
       laterPhasesRunAfterClearance: maybe(fc.boolean()),
+      misspelt: anyType,
     },
     { requiredKeys: [] },
   ),
   { nil: undefined },
 );
-const clearanceArb = fc.option(
-  fc.record({ level: fc.constantFrom('jschallenge', 'managed', 'interactive', '__proto__', 'constructor', ''), issuedAt: fc.option(fc.integer({ min: -10, max: 10_000 }), { nil: undefined }) }, { requiredKeys: ['level'] }),
-  { nil: undefined },
+const clearanceArb = fc.oneof(
+  { weight: 4, arbitrary: fc.option(fc.record({ level: fc.constantFrom('jschallenge', 'managed', 'interactive', '__proto__', 'constructor', ''), issuedAt: fc.option(fc.integer({ min: -10, max: 10_000 }), { nil: undefined }) }, { requiredKeys: ['level'] }), { nil: undefined }) },
+  { weight: 2, arbitrary: fc.record({ level: fc.oneof(fc.constantFrom('jschallenge', 'managed', 'interactive'), anyType), issuedAt: anyType }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: anyType },
 );
+/** Evaluation options whose `now`, `xhr` and `trace` may be of any type. */
+const evaluateExtrasArb = fc.record({ now: anyType, xhr: anyType, trace: anyType }, { requiredKeys: [] });
 const DECISIONS = new Set(['block', 'managed_challenge', 'js_challenge', 'challenge', 'allow']);
 
 describe('rulesets: any JSON-shaped input', () => {
   it('loads or throws a RulesetError with paths; never modifies its input; evaluates any values', { timeout: TEST_TIMEOUT_MS }, () => {
     fc.assert(
-      fc.property(rulesetArb, optionsArb, fc.array(valueRecord(fields), { minLength: 1, maxLength: 2 }), clearanceArb, (rules, options, records, clearance) => {
+      fc.property(rulesetArb, optionsArb, fc.array(valueRecord(fields), { minLength: 1, maxLength: 2 }), clearanceArb, evaluateExtrasArb, (rules, options, records, clearance, extras) => {
         const frozen = deepFreeze({ rules, options });
         const snapshot = fingerprint(frozen);
         let ruleset: Ruleset | undefined;
@@ -104,6 +118,13 @@ describe('rulesets: any JSON-shaped input', () => {
         }
         expect(fingerprint(frozen)).toBe(snapshot);
         if (ruleset === undefined) return;
+        // Options of the wrong type are refused with invalid-argument; nothing else is thrown.
+        try {
+          ruleset.evaluate(records[0]!, { ...extras, clearance: clearance as never } as never);
+        } catch (error) {
+          expect(error).toBeInstanceOf(WirefilterError);
+          expect((error as WirefilterError).code).toBe('invalid-argument');
+        }
         for (const record of records) {
           const before = fingerprint(record);
           for (const trace of [false, true]) {
@@ -116,6 +137,45 @@ describe('rulesets: any JSON-shaped input', () => {
         }
       }),
       fcParams('rulesets', 500),
+    );
+  });
+});
+
+describe('rulesets: execute graphs', () => {
+  // Random DAGs of rulesets where rules may execute any later ruleset, several times: the load
+  // either refuses the graph (too-many-executed-rules, or the depth limit) or evaluates within
+  // the bound it counted, quickly.
+  const graphArb = fc.record({
+    levels: fc.integer({ min: 1, max: 40 }),
+    fanOut: fc.integer({ min: 1, max: 3 }),
+    skip: fc.integer({ min: 1, max: 3 }),
+    leaf: fc.constantFrom('log', 'block', 'skip', 'managed_challenge'),
+    limit: fc.integer({ min: 1, max: 5000 }),
+  });
+  it('are bounded at load time: refused, or evaluated within maxRulesPerRequest', { timeout: TEST_TIMEOUT_MS }, () => {
+    fc.assert(
+      fc.property(graphArb, ({ levels, fanOut, skip, leaf, limit }) => {
+        const rulesets: Record<string, unknown> = {};
+        for (let i = 0; i < levels; i++) {
+          const rules: unknown[] = [];
+          for (let k = 0; k < fanOut; k++) rules.push({ expression: 'true', action: 'execute', action_parameters: { id: `r${Math.min(levels, i + 1 + (k % skip))}` } });
+          rulesets[`r${i}`] = { id: `r${i}`, rules };
+        }
+        const leafRule = leaf === 'skip' ? { expression: 'true', action: 'skip', action_parameters: { ruleset: 'current' } } : { expression: 'true', action: leaf };
+        rulesets[`r${levels}`] = { id: `r${levels}`, rules: [leafRule] };
+        const zone = [{ expression: 'true', action: 'execute', action_parameters: { id: 'r0' } }];
+        let ruleset: Ruleset | undefined;
+        try {
+          ruleset = timed('new Ruleset', { levels, fanOut }, () => new Ruleset(scheme, zone, { rulesets, maxRulesPerRequest: limit } as never), 1000);
+        } catch (error) {
+          if (!(error instanceof RulesetError)) throw error;
+          expect(error.problems.some((p) => p.code === 'too-many-executed-rules' || p.message.startsWith('execute chain deeper'))).toBe(true);
+          return;
+        }
+        const decision = timed('evaluate', { levels, fanOut }, () => ruleset!.evaluate({}, { trace: true }));
+        expect(decision.trace!.length).toBeLessThanOrEqual(limit);
+      }),
+      fcParams('execute graphs', 300),
     );
   });
 });
