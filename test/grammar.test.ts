@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { syntaxDiagramsHtml } from '../grammar/diagrams.js';
-import { serializedGrammar } from '../src/syntax/parser.js';
+import { grammarDefinitionErrors, serializedGrammar } from '../src/syntax/parser.js';
 
 const ebnf = readFileSync(new URL('../grammar/rules.ebnf', import.meta.url), 'utf8').replace(/\(\*[\s\S]*?\*\)/g, '');
 
@@ -41,6 +41,12 @@ function ebnfRules(): Map<string, Set<string>> {
   }
   return rules;
 }
+
+describe('the parser grammar', () => {
+  it('passes chevrotain’s validations (the parsers in use skip them to start faster)', () => {
+    expect(grammarDefinitionErrors()).toEqual([]);
+  });
+});
 
 describe('grammar/rules.ebnf', () => {
   const parserRules = serializedGrammar() as unknown as Production[];
