@@ -2,109 +2,12 @@
  * The language server, tested as a real client would use it: spawned over stdio and driven
  * with JSON-RPC messages.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-
-interface Position { line: number; character: number }
-interface Range { start: Position; end: Position }
-interface LspDiagnostic { range: Range; code: string; severity: number; message: string; source: string; tags?: number[] }
-
-const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Position of `offset` in `text` (UTF-16, like LSP's default encoding). */
-function positionOf(text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
-}
-
-function rangeOf(text: string, fragment: string, from = 0): Range {
-  const start = text.indexOf(fragment, from);
-  if (start < 0) throw new Error(`${fragment} not in ${text}`);
-  return { start: positionOf(text, start), end: positionOf(text, start + fragment.length) };
-}
-
-/** A spawned server and a client connection to it. */
-class Client {
-  readonly child: ChildProcess;
-  readonly connection: MessageConnection;
-  readonly exited: Promise<number | null>;
-  private readonly published = new Map<string, LspDiagnostic[][]>();
-  private readonly waiters: (() => void)[] = [];
-  stderr = '';
-
-  constructor(onRequest?: (connection: MessageConnection) => void) {
-    // The shipped bin (dist/lsp.js, built by `npm test`), spawned as an editor would.
-    this.child = spawn(process.execPath, [join(repository, 'dist/lsp.js'), '--stdio'], {
-      cwd: repository,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    this.child.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
-    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
-    this.connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: LspDiagnostic[] }) => {
-      const list = this.published.get(params.uri) ?? [];
-      list.push(params.diagnostics);
-      this.published.set(params.uri, list);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-    onRequest?.(this.connection);
-    this.connection.listen();
-  }
-
-  /** The first published diagnostics for `uri` that satisfy `accept` (waits for them). */
-  async diagnostics(uri: string, accept: (d: LspDiagnostic[]) => boolean = () => true): Promise<LspDiagnostic[]> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const found = (this.published.get(uri) ?? []).find(accept);
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(this.published.get(uri))}\n${this.stderr}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-  }
-
-  async initialize(initializationOptions: unknown, capabilities: Record<string, unknown> = {}): Promise<{ capabilities: Record<string, any> }> {
-    const result = await this.connection.sendRequest<{ capabilities: Record<string, any> }>('initialize', {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: {
-        textDocument: { signatureHelp: { signatureInformation: { parameterInformation: { labelOffsetSupport: true } } } },
-        ...capabilities,
-      },
-      initializationOptions,
-    });
-    await this.connection.sendNotification('initialized', {});
-    return result;
-  }
-
-  open(uri: string, languageId: string, text: string): Promise<void> {
-    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
-  }
-
-  request<T>(method: string, params: unknown): Promise<T> {
-    return this.connection.sendRequest<T>(method, params);
-  }
-
-  async shutdown(): Promise<number | null> {
-    await this.connection.sendRequest('shutdown');
-    await this.connection.sendNotification('exit');
-    const code = await Promise.race([this.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000))]);
-    this.connection.dispose();
-    return code === 'timeout' ? -1 : code;
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
-  }
-}
+import { Client, positionOf, rangeOf, type Range } from './lsp-client.js';
 
 const WF = 'file:///rules/admin.wf';
 const WF_TEXT = 'http.hots eq "a"\n  or ip.src in {10.0.0.1/8} or regex_replace(http.host, "a", "b") eq "c"\n  or ip.geoip.country eq "FR"';

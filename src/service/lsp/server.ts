@@ -5,17 +5,25 @@
  * diagnostics on open and change, completion, hover, signature help, formatting and
  * semantic tokens.
  *
+ * Diagnostics are computed in the background: a document is validated once it has been quiet
+ * for {@link VALIDATION_DELAY_MS}, in time slices that leave requests answered in between, and
+ * a newer change cancels the validation of the older text (only the latest text is published).
+ * In Rulesets JSON, each expression's diagnostics are cached by its text and phase, so an edit
+ * re-checks only the expressions it changed. Requests never wait for validation: they are
+ * answered from the current text.
+ *
  * Settings (`initializationOptions`, flat or under `wirefilter`, and the workspace
  * configuration section `wirefilter`):
  * - `schemeFile`: a JSON scheme definition (`{ fields, lists?, options? }`, as given to
  *   `new Scheme(…)`), relative to the first workspace folder; default: Cloudflare's fields.
+ *   Only a regular file of at most {@link MAX_SCHEME_FILE_BYTES} is read; anything else is
+ *   reported to the user (`window/showMessage`) and Cloudflare's fields are used.
  * - `phase`: the Cloudflare phase to validate for (a ruleset's own `phase` takes precedence).
  * - `lists`: `{ name: "Ip" | "Int" | "Bytes" }`, account lists known to the Cloudflare scheme.
  * - `format.width`, `format.operators` (`english` | `symbolic`).
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -25,7 +33,9 @@ import {
   DiagnosticTag,
   InsertTextFormat,
   MarkupKind,
+  MessageType,
   SemanticTokensBuilder,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -35,6 +45,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   type Range,
+  type TextDocumentContentChangeEvent,
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -44,6 +55,8 @@ import { Scheme, type ListDefinition, type SchemeDefinition } from '../../scheme
 import { LanguageService } from '../language-service.js';
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type CompletionKind, type FormatOptions } from '../types.js';
 import { documentKind, expressionRegions, type ExpressionRegion } from './regions.js';
+import { JobScheduler, VALIDATION_DELAY_MS } from './scheduler.js';
+import { MAX_SCHEME_FILE_BYTES, readSchemeFile } from './scheme-file.js';
 
 /** The server's settings (see the module documentation). */
 export interface ServerSettings {
@@ -65,6 +78,13 @@ const COMPLETION_KINDS: Record<CompletionKind, CompletionItemKind> = {
   value: CompletionItemKind.Value,
   snippet: CompletionItemKind.Snippet,
 };
+
+/**
+ * How many expression texts a document's diagnostic cache keeps beyond its current
+ * expressions: texts of earlier versions, kept when a validation is cancelled before it
+ * completes (a completed one keeps exactly the current expressions).
+ */
+const EXTRA_CACHED_EXPRESSIONS = 1024;
 
 const SEVERITIES = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
@@ -97,17 +117,70 @@ function settingsFrom(value: unknown): ServerSettings {
   return settings;
 }
 
+/** A change the text document model can apply: text is a string, and a range has integer positions. */
+function isApplicableChange(change: unknown): change is TextDocumentContentChangeEvent {
+  if (change === null || typeof change !== 'object') return false;
+  const { text, range } = change as { text?: unknown; range?: unknown };
+  if (typeof text !== 'string') return false;
+  if (range === undefined) return true;
+  const position = (p: unknown): boolean =>
+    p !== null && typeof p === 'object' && Number.isSafeInteger((p as { line?: unknown }).line) && Number.isSafeInteger((p as { character?: unknown }).character);
+  return range !== null && typeof range === 'object' && position((range as { start?: unknown }).start) && position((range as { end?: unknown }).end);
+}
+
+/**
+ * Ignores the outcome of a notification sent to the client: sending fails only when the
+ * connection is going away, and an unhandled rejection would end the process.
+ */
+function settle(sent: Promise<void>): void {
+  sent.catch(() => undefined);
+}
+
 /**
  * Registers every handler of the language server on `connection`. The caller calls
  * `connection.listen()`.
  */
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  // The document model trusts its input: a `null` text is stored as is and breaks every later
+  // request on the document, and a change without a string text throws or inserts "null".
+  // Malformed input is made harmless here, where documents are created, and logged.
+  const documents = new TextDocuments<TextDocument>({
+    create: (uri, languageId, version, content) => {
+      if (typeof content !== 'string') {
+        connection.console.warn(`wirefilter: textDocument/didOpen for ${String(uri)} has no string text (got ${content === null ? 'null' : typeof content}); treating it as empty`);
+      }
+      return TextDocument.create(
+        typeof uri === 'string' ? uri : String(uri),
+        typeof languageId === 'string' ? languageId : '',
+        Number.isSafeInteger(version) ? version : 0,
+        typeof content === 'string' ? content : '',
+      );
+    },
+    update: (document, changes, version) => {
+      const list: unknown[] = Array.isArray(changes) ? changes : [];
+      const applicable = list.filter(isApplicableChange);
+      if (applicable.length !== list.length) {
+        connection.console.warn(`wirefilter: ignored ${list.length - applicable.length} malformed change(s) to ${document.uri} (text must be a string, positions integers)`);
+      }
+      return TextDocument.update(document, applicable, Number.isSafeInteger(version) ? version : document.version);
+    },
+  });
   let settings: ServerSettings = {};
   let workspaceRoot: string | undefined;
   let capabilities: ClientCapabilities = {};
   let scheme: Scheme = cloudflareScheme();
   const services = new Map<string, LanguageService>();
+
+  /**
+   * Shows an error to the user and logs it. A `window/showMessage` notification, not
+   * `connection.window.showErrorMessage`: that one is a `window/showMessageRequest`, and a
+   * client without it answers with an error that rejected the promise and, unhandled, ended
+   * the server.
+   */
+  const showError = (message: string): void => {
+    connection.console.error(message);
+    settle(connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message }));
+  };
 
   const service = (phase: string | undefined): LanguageService => {
     const key = phase ?? '';
@@ -129,22 +202,32 @@ export function startServer(connection: Connection): void {
     try {
       scheme = cloudflareScheme({ lists, options: { unknownLists: 'warning' } });
     } catch (error) {
-      void connection.window.showErrorMessage(`wirefilter: invalid \`lists\` setting: ${(error as Error).message}`);
+      showError(`wirefilter: invalid \`lists\` setting: ${error instanceof Error ? error.message : String(error)}`);
       scheme = cloudflareScheme({ options: { unknownLists: 'warning' } });
     }
     if (settings.schemeFile === undefined || settings.schemeFile.trim() === '') return;
     const path = isAbsolute(settings.schemeFile) || workspaceRoot === undefined ? settings.schemeFile : resolve(workspaceRoot, settings.schemeFile);
     try {
-      const definition = JSON.parse(readFileSync(path, 'utf8')) as SchemeDefinition;
+      // Bounded, and only a regular file: a device or FIFO there would hang or exhaust memory.
+      const definition = JSON.parse(readSchemeFile(path, MAX_SCHEME_FILE_BYTES)) as SchemeDefinition;
       scheme = new Scheme(definition);
     } catch (error) {
-      void connection.window.showErrorMessage(`wirefilter: cannot load the scheme file ${path}: ${(error as Error).message}; using Cloudflare's fields`);
+      const message = `wirefilter: cannot load the scheme file ${path}: ${error instanceof Error ? error.message : String(error)}; using Cloudflare's fields`;
+      showError(message);
     }
   };
 
+  // The expressions of each open document, for its current text: parsing a large Rulesets
+  // JSON document takes a while, and every request and validation needs them.
+  const regionCache = new Map<string, { document: TextDocument; text: string; regions: ExpressionRegion[] }>();
   const regionsOf = (document: TextDocument): ExpressionRegion[] => {
+    const text = document.getText();
+    const cached = regionCache.get(document.uri);
+    if (cached !== undefined && cached.document === document && cached.text === text) return cached.regions;
     const kind = documentKind(document.languageId);
-    return kind === undefined ? [] : expressionRegions(kind, document.getText());
+    const regions = kind === undefined ? [] : expressionRegions(kind, text);
+    regionCache.set(document.uri, { document, text, regions });
+    return regions;
   };
 
   /** The region holding a document position, and the offset inside it. */
@@ -173,16 +256,52 @@ export function startServer(connection: Connection): void {
     ...(d.code === 'deprecated-field' && { tags: [DiagnosticTag.Deprecated] }),
   });
 
-  const validate = (document: TextDocument): void => {
-    const diagnostics = regionsOf(document).flatMap((region) =>
-      serviceFor(region).validate(region.text).map((d) => toLspDiagnostic(document, region, d)),
-    );
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
-  };
+  // Each document's diagnostics per expression, keyed by phase and text: an edit re-checks
+  // only the expressions it changed. Emptied when the scheme or settings change.
+  const diagnosticCache = new Map<string, Map<string, Diagnostic[]>>();
+  const scheduler = new JobScheduler({
+    onError: (uri, error) => connection.console.error(`wirefilter: validating ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+
+  /** Validates the current text of `document` step by step, then publishes its diagnostics. */
+  function* validation(document: TextDocument): Generator<void, void, void> {
+    const text = document.getText();
+    const version = document.version;
+    const regions = regionsOf(document);
+    yield;
+    const previous = diagnosticCache.get(document.uri) ?? new Map<string, Diagnostic[]>();
+    diagnosticCache.set(document.uri, previous);
+    const used = new Map<string, Diagnostic[]>();
+    const diagnostics: LspDiagnostic[] = [];
+    for (const region of regions) {
+      const phase = region.phase ?? settings.phase ?? '';
+      const key = `${phase}\u0000${region.text}`;
+      let found = used.get(key);
+      if (found === undefined) {
+        found = previous.get(key) ?? serviceFor(region).validate(region.text);
+        // Kept at once (a validation cancelled by the next keystroke keeps what it computed),
+        // most recently used last, so that the bound below drops the stalest entries.
+        previous.delete(key);
+        previous.set(key, found);
+        if (previous.size > regions.length + EXTRA_CACHED_EXPRESSIONS) previous.delete(previous.keys().next().value!);
+      }
+      used.set(key, found);
+      for (const d of found) diagnostics.push(toLspDiagnostic(document, region, d));
+      yield;
+    }
+    // The generator is not resumed once a newer change cancelled it; this guards the rest
+    // (a document closed or reopened in between).
+    if (documents.get(document.uri) !== document || document.getText() !== text) return;
+    diagnosticCache.set(document.uri, used);
+    settle(connection.sendDiagnostics({ uri: document.uri, version, diagnostics }));
+  }
+
+  const scheduleValidation = (document: TextDocument): void => scheduler.schedule(document.uri, () => validation(document));
 
   const reload = (): void => {
     loadScheme();
-    for (const document of documents.all()) validate(document);
+    diagnosticCache.clear();
+    for (const document of documents.all()) scheduleValidation(document);
   };
 
   const pullConfiguration = async (): Promise<void> => {
@@ -223,9 +342,16 @@ export function startServer(connection: Connection): void {
     reload();
   });
 
-  // Fired on open as well as on every change.
-  documents.onDidChangeContent((event) => validate(event.document));
-  documents.onDidClose((event) => void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }));
+  // Fired on open as well as on every change: only (re)starts the quiet-time timer.
+  documents.onDidChangeContent((event) => scheduleValidation(event.document));
+  documents.onDidClose((event) => {
+    const { uri } = event.document;
+    scheduler.cancel(uri);
+    regionCache.delete(uri);
+    diagnosticCache.delete(uri);
+    settle(connection.sendDiagnostics({ uri, diagnostics: [] }));
+  });
+  connection.onShutdown(() => scheduler.cancelAll());
 
   connection.onCompletion((params) => {
     const found = locate(params.textDocument.uri, params.position);
