@@ -3,17 +3,20 @@
  * `expression` strings change; the rest of the file is kept byte for byte). `--check` lists
  * what would change and exits 1 (for CI); `--write` rewrites files in place.
  *
+ * `--write` edits the file's bytes, not its decoded text: only the byte ranges of the rewritten
+ * JSON string literals change, so a BOM, bytes that are not UTF-8 and line ends elsewhere stay
+ * exactly as they were; and it replaces the file atomically (see `writeFileAtomic`).
+ *
  * @module
  */
-import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { renderDiagnostics } from '../check/render.js';
 import { parseExpression } from '../syntax/parser.js';
 import { formatExpression } from '../service/format.js';
 import { withCommon, type CommonOptions, type CommandContext } from './command.js';
 import { collect, collectInputs, type Input } from './inputs.js';
-import { CliError, EXIT_OK, EXIT_PROBLEMS, isObject, parseCount, plural, writeJson, type Colors, type Io } from './io.js';
-import { expressionPath, parseRulesetFile, RulesetFileError, ruleSummaries } from './ruleset-file.js';
+import { CliError, EXIT_OK, EXIT_PROBLEMS, hasBom, isObject, parseCount, plural, writeFileAtomic, writeJson, type Colors, type Io } from './io.js';
+import { expressionNode, expressionPath, parseRulesetFile, RulesetFileError, ruleSummaries } from './ruleset-file.js';
 
 interface FmtOptions extends CommonOptions {
   expression: string[];
@@ -35,12 +38,21 @@ interface FormattedExpression {
   error?: string;
 }
 
+/** A replaced JSON string literal: offsets of the input's text (quotes included) and the new literal. */
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
 /** One formatted input. */
 interface FormattedInput {
   input: Input;
   expressions: FormattedExpression[];
   /** The new text of the input (the file, or the expression). */
   output?: string;
+  /** For a ruleset: the literals that change (what `--write` applies to the file's bytes). */
+  edits?: Edit[];
   changed: boolean;
   /** Why the input could not be formatted at all (invalid JSON, not a ruleset). */
   error?: string;
@@ -69,20 +81,73 @@ function formatRulesetInput(input: Input & { kind: 'ruleset' }, format: Formatte
     }
     throw error;
   }
-  const edits: { start: number; end: number; text: string }[] = [];
+  const edits: Edit[] = [];
   const expressions: FormattedExpression[] = [];
   for (const rule of ruleSummaries(file)) {
     const raw = file.rules[rule.index];
     if (!isObject(raw) || typeof raw.expression !== 'string') continue;
-    const path = expressionPath(file, rule.index);
-    const result = { rule: rule.id, path, ...formatOne(raw.expression, format) };
+    const result = { rule: rule.id, path: expressionPath(file, rule.index), ...formatOne(raw.expression, format) };
     expressions.push(result);
-    const location = file.json.location(path);
-    if (result.changed && location !== undefined) edits.push({ start: location.start, end: location.end, text: JSON.stringify(result.after) });
+    // Located by its keys, never by the joined path shown above: a key literally named
+    // `rules[0].expression` elsewhere in the file reads the same.
+    const node = expressionNode(file, rule.index);
+    if (result.changed && node !== undefined && node.kind === 'string') edits.push({ start: node.start, end: node.end, text: JSON.stringify(result.after) });
   }
-  let output = input.text;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) output = output.slice(0, edit.start) + edit.text + output.slice(edit.end);
-  return { input, expressions, output, changed: edits.length > 0 };
+  edits.sort((a, b) => a.start - b.start);
+  let output = '';
+  let copied = 0;
+  for (const edit of edits) {
+    output += input.text.slice(copied, edit.start) + edit.text;
+    copied = edit.end;
+  }
+  output += input.text.slice(copied);
+  return { input, expressions, output, edits, changed: edits.length > 0 };
+}
+
+/**
+ * Applies edits of JSON string literals, given as offsets of the decoded `text`, to the file's
+ * `bytes`; every other byte stays as it was. The byte range of a literal is found by its
+ * quotes: decoding never makes a `"` out of other bytes nor folds an ASCII byte into a
+ * replacement character, so the n-th `"` of the text is the n-th 0x22 byte of the file,
+ * whatever the bytes around it (a BOM, invalid UTF-8). Throws if a range does not decode to
+ * the literal it should hold, rather than write a damaged file.
+ */
+function spliceStringLiterals(bytes: Buffer, text: string, edits: readonly Edit[]): Buffer {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  // Text offsets of each literal's opening and closing quote, in order.
+  const quotes = sorted.flatMap((e) => [e.start, e.end - 1]);
+  const ordinals: number[] = [];
+  let ordinal = 0;
+  for (let i = text.indexOf('"'); i !== -1 && ordinals.length < quotes.length; i = text.indexOf('"', i + 1), ordinal++) {
+    if (quotes[ordinals.length]! < i) break;
+    if (quotes[ordinals.length] === i) ordinals.push(ordinal);
+  }
+  const offsets: number[] = [];
+  ordinal = 0;
+  for (let i = bytes.indexOf(0x22); i !== -1 && offsets.length < ordinals.length; i = bytes.indexOf(0x22, i + 1), ordinal++) {
+    if (ordinals[offsets.length] === ordinal) offsets.push(i);
+  }
+  if (offsets.length !== quotes.length) throw new Error('fmt: a rewritten string is not where its quotes are in the file');
+  const parts: Buffer[] = [];
+  let copied = 0;
+  sorted.forEach((edit, k) => {
+    const start = offsets[2 * k]!;
+    const end = offsets[2 * k + 1]! + 1;
+    if (bytes.toString('utf8', start, end) !== text.slice(edit.start, edit.end)) throw new Error('fmt: a rewritten string does not match its bytes in the file');
+    parts.push(bytes.subarray(copied, start), Buffer.from(edit.text, 'utf8'));
+    copied = end;
+  });
+  parts.push(bytes.subarray(copied));
+  return Buffer.concat(parts);
+}
+
+/** What `--write` puts in a changed input's file. */
+function newContent(r: FormattedInput): Buffer {
+  const bytes = r.input.bytes;
+  if (bytes === undefined) throw new Error(`fmt: ${r.input.name} was not read from a file`);
+  // An expression file is the expression and a final newline; a ruleset keeps its other bytes.
+  if (r.input.kind === 'expression') return Buffer.from(`${hasBom(bytes) ? '\ufeff' : ''}${r.output}\n`, 'utf8');
+  return spliceStringLiterals(bytes, r.input.text, r.edits ?? []);
 }
 
 function formatInput(input: Input, format: Formatter): FormattedInput {
@@ -119,7 +184,9 @@ async function runFmt(targets: string[], options: FmtOptions, io: Io): Promise<n
   const changed = results.filter((r) => r.changed);
 
   if (options.write === true) {
-    for (const r of changed) writeFileSync(r.input.file!, r.input.kind === 'expression' ? `${r.output}\n` : r.output!);
+    // Every new content first, so that an internal error leaves all files as they were.
+    const writes = changed.map((r) => ({ file: r.input.file!, content: newContent(r) }));
+    for (const { file, content } of writes) writeFileAtomic(file, content);
   }
 
   if (options.format === 'json') {

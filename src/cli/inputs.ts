@@ -4,13 +4,16 @@
  *
  * @module
  */
-import { existsSync, statSync } from 'node:fs';
-import { CliError, displayPath, readStdin, readText, resolvePath, type Io } from './io.js';
+import { statSync } from 'node:fs';
+import { CliError, decodeText, displayPath, readBytes, readStdin, resolvePath, statRegularFile, trimTrailingWhitespace, type Io } from './io.js';
 
-/** One input. */
+/**
+ * One input. `bytes` are a file's exact content (`text` is it decoded, without a BOM), so that
+ * `fmt --write` can keep every byte it does not rewrite.
+ */
 export type Input =
-  | { kind: 'expression'; /** `argument 1`, `<stdin>`, or a file's display path. */ name: string; text: string; file?: string }
-  | { kind: 'ruleset'; name: string; text: string; file: string };
+  | { kind: 'expression'; /** `argument 1`, `<stdin>`, or a file's display path. */ name: string; text: string; file?: string; bytes?: Buffer }
+  | { kind: 'ruleset'; name: string; text: string; file: string; bytes?: Buffer };
 
 const looksLikeJson = (text: string): boolean => /^\s*[[{]/.test(text);
 const looksLikePath = (text: string): boolean => /^[^\s"'()]+\.(json|wf|txt|expr)$/i.test(text);
@@ -31,14 +34,19 @@ export async function collectInputs(targets: readonly string[], expressions: rea
       continue;
     }
     const file = resolvePath(target, io.cwd);
-    if (existsSync(file) && statSync(file).isFile()) {
-      const text = readText(file, io.cwd);
+    if (isFile(file)) {
+      const bytes = readBytes(target, io.cwd);
+      const text = decodeText(bytes);
       const name = displayPath(file, io.cwd);
-      if (/\.json$/i.test(target) || looksLikeJson(text)) inputs.push({ kind: 'ruleset', name, text, file });
-      else inputs.push({ kind: 'expression', name, text: trimEnd(text), file });
+      if (/\.json$/i.test(target) || looksLikeJson(text)) inputs.push({ kind: 'ruleset', name, text, file, bytes });
+      else inputs.push({ kind: 'expression', name, text: trimEnd(text), file, bytes });
       continue;
     }
-    if (looksLikePath(target)) throw new CliError(`cannot read ${target}: no such file`);
+    if (looksLikePath(target)) {
+      // Says why: no such file, a directory, a FIFO or a device.
+      statRegularFile(target, io.cwd);
+      throw new CliError(`cannot read ${target}: no such file`);
+    }
     argument++;
     inputs.push({ kind: 'expression', name: `argument ${argument}`, text: target });
   }
@@ -49,8 +57,17 @@ export async function collectInputs(targets: readonly string[], expressions: rea
   return inputs;
 }
 
-/** Drops trailing whitespace (a file's final newline) without moving any offset. */
-const trimEnd = (text: string): string => text.replace(/\s+$/, '');
+/** Drops trailing whitespace (a file's final newline) without moving any offset; linear in the text. */
+const trimEnd = trimTrailingWhitespace;
+
+/** Whether a path is a regular file (stat only: a FIFO or device is never opened here). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** Collects repeated option values (commander helper). */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,11 +1,16 @@
 /**
  * Shared plumbing of the command-line tool: errors with exit codes, colours, reading files
- * and standard input, and writing output.
+ * and standard input, writing files, and writing output.
+ *
+ * Every file the tool reads whole goes through {@link readBytes}: only regular files (a FIFO or
+ * a device such as `/dev/zero` would block or never end), at most {@link MAX_INPUT_BYTES}.
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { parseJson, JsonSyntaxError } from './json-source.js';
 import pc from 'picocolors';
 
 /** Exit codes: 0 success, 1 problems found in the input (or failed tests), 2 usage or I/O error. */
@@ -101,11 +106,27 @@ export function hostIo(host: CliHost, color?: boolean): Io {
   };
 }
 
-/** Reads a whole stream as UTF-8 text. */
-export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+/**
+ * The most the tool reads whole from one file or from standard input: 16 MiB. Rulesets, lists,
+ * schemes, requests and test files are far smaller; traffic is streamed, not read whole.
+ */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** `16 MiB`, or a byte count. */
+const formatBytes = (n: number): string => (n % 1048576 === 0 ? `${n / 1048576} MiB` : `${n.toLocaleString('en-US')} bytes`);
+
+/** Reads a whole stream as UTF-8 text, refusing more than `limit` bytes (`what` names it in the error). */
+export async function readStream(stream: NodeJS.ReadableStream, limit = MAX_INPUT_BYTES, what = 'standard input'): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    // Stop before holding more: leaving the loop destroys the stream.
+    if (total > limit) throw new CliError(`${what} is larger than ${formatBytes(limit)}`);
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /** Reads standard input, refusing to wait on an interactive terminal. */
@@ -117,29 +138,207 @@ export async function readStdin(io: Io, what: string): Promise<string> {
 /** A path as given, resolved against a working directory. */
 export const resolvePath = (file: string, cwd: string): string => resolve(cwd, file);
 
+/** Why a file system call failed, in a few words. */
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return (error as Error).message;
+}
+
+/** What a non-regular file is, for messages. */
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'is a directory';
+  if (stats.isFIFO()) return 'not a regular file (a FIFO)';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'not a regular file (a device)';
+  if (stats.isSocket()) return 'not a regular file (a socket)';
+  return 'not a regular file';
+}
+
 /**
- * Reads a text file (UTF-8, a leading BOM removed); a missing file is a usage error. A relative
- * `file` is read from `cwd`; messages name it as given.
+ * Checks that `file` (relative to `cwd`) is a regular file, without opening it: a FIFO would
+ * block the open until a writer comes, a device such as `/dev/zero` never ends. Returns its
+ * stats; throws a usage error naming `file` as given.
  */
-export function readText(file: string, cwd: string): string {
+export function statRegularFile(file: string, cwd: string): Stats {
+  let stats: Stats;
   try {
-    const text = readFileSync(resolve(cwd, file), 'utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    stats = statSync(resolve(cwd, file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new CliError(`cannot read ${file}: ${reason}`);
+    throw new CliError(`cannot read ${file}: ${reasonOf(error)}`);
+  }
+  if (!stats.isFile()) throw new CliError(`cannot read ${file}: ${kindOf(stats)}`);
+  return stats;
+}
+
+/**
+ * Reads a whole file (relative to `cwd`) as bytes: only a regular file (see
+ * {@link statRegularFile}) of at most `limit` bytes. Errors are usage errors naming `file` as
+ * given.
+ */
+export function readBytes(file: string, cwd: string, limit = MAX_INPUT_BYTES): Buffer {
+  const stats = statRegularFile(file, cwd);
+  const tooLarge = () => new CliError(`cannot read ${file}: larger than ${formatBytes(limit)}`);
+  if (stats.size > limit) throw tooLarge();
+  let fd: number;
+  try {
+    // Non-blocking: had the path become a FIFO since the check, opening it would not wait.
+    fd = openSync(resolve(cwd, file), constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${reasonOf(error)}`);
+  }
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) throw new CliError(`cannot read ${file}: ${kindOf(opened)}`);
+    // Read until the end rather than trusting the size: the file may grow, and some (procfs)
+    // report 0. Never more than `limit` + 1 bytes.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const want = Math.min(limit + 1 - total, Math.max(opened.size + 1 - total, 65536));
+      const chunk = Buffer.allocUnsafe(want);
+      const n = readSync(fd, chunk, 0, want, null);
+      if (n === 0) break;
+      chunks.push(n === want ? chunk : chunk.subarray(0, n));
+      total += n;
+      if (total > limit) throw tooLarge();
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`cannot read ${file}: ${reasonOf(error)}`);
+  } finally {
+    closeSync(fd);
   }
 }
 
-/** Reads and parses a JSON file (relative to `cwd`); errors name the file. */
+/** True when bytes start with the UTF-8 byte order mark. */
+export const hasBom = (bytes: Uint8Array): boolean => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+
+/** Decodes a file's bytes as UTF-8 text (a leading BOM removed; invalid bytes become U+FFFD). */
+export function decodeText(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Reads a text file (UTF-8, a leading BOM removed) with the checks of {@link readBytes}; a
+ * missing file is a usage error. A relative `file` is read from `cwd`; messages name it as given.
+ */
+export function readText(file: string, cwd: string): string {
+  return decodeText(readBytes(file, cwd));
+}
+
+/**
+ * Reads and parses a JSON file (relative to `cwd`) with the checks of {@link readBytes} and the
+ * nesting limit of the JSON reader; errors name the file, with a line and column.
+ */
 export function readJson(file: string, cwd: string, what = 'JSON'): unknown {
   const text = readText(file, cwd);
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (error) {
-    throw new CliError(`${file} is not valid ${what}: ${(error as Error).message}`);
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw new CliError(`${file} is not valid ${what}: ${error.message} (line ${error.position.line}, column ${error.position.column})`);
   }
+}
+
+/**
+ * Replaces a file's content atomically: the data goes to a new file in the same directory,
+ * which then replaces the original by `rename`, so a failure part-way (disk full, a size
+ * limit, a crash) leaves the original untouched. The new file gets the original's permission
+ * bits (and owner and group, when allowed); a file we may not write is refused, as a write in
+ * place would be. A symbolic link is followed: the file it points to is replaced and the link
+ * kept. Hard links to the original keep the old content (a rename makes a new file). Errors
+ * are usage errors naming `file`.
+ */
+export function writeFileAtomic(file: string, data: Uint8Array | string): void {
+  let target = file;
+  let original: Stats | undefined;
+  try {
+    target = realpathSync(file);
+    original = statSync(target);
+    // A rename would replace a read-only file too: keep refusing what a write in place refused.
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`cannot write ${file}: ${reasonOf(error)}`);
+  }
+  // Short and unique: the original's name is cut so that the temporary one stays a valid name.
+  const temp = join(dirname(target), `.${basename(target).slice(0, 64)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  let created = false;
+  try {
+    // `wx`: create, and fail rather than follow or reuse whatever might be at that name.
+    fd = openSync(temp, 'wx', original === undefined ? 0o666 : 0o600);
+    created = true;
+    if (original !== undefined) {
+      const created = fstatSync(fd);
+      if (created.uid !== original.uid || created.gid !== original.gid) {
+        try {
+          fchownSync(fd, original.uid, original.gid);
+        } catch {
+          // Not permitted (another user's file): the new file keeps our owner.
+        }
+      }
+      // After chown, which may clear set-id bits; not through `open`'s mode, which the umask cuts.
+      fchmodSync(fd, original.mode & 0o7777);
+    }
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, target);
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already failing; the error below says why.
+      }
+    }
+    // Only our own file: with `wx`, a failed open means the name was someone else's.
+    if (created) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Already gone.
+      }
+    }
+    throw new CliError(`cannot write ${file}: ${reasonOf(error)}`);
+  }
+}
+
+/**
+ * Whether a UTF-16 code unit is whitespace as JavaScript's `\s` defines it (WhiteSpace and
+ * LineTerminator): the same set, tested without a regular expression so that scans over long
+ * runs of it stay linear.
+ */
+export function isWhitespace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/**
+ * `text` without trailing whitespace (JavaScript's `\s`), like `text.replace(/\s+$/, '')` but
+ * linear: that regular expression retries from every position of a long whitespace run that
+ * is followed by something else, which is quadratic.
+ */
+export function trimTrailingWhitespace(text: string): string {
+  let end = text.length;
+  while (end > 0 && isWhitespace(text.charCodeAt(end - 1))) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** A path as shown to users and in SARIF: relative to the working directory `cwd`, with `/`. */

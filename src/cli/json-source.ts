@@ -4,6 +4,12 @@
  * span inside a rule's expression) can be reported at a line and column of the file. Offsets
  * inside a string value are mapped through its escapes (`\"`, `\n`, `\u00e9`, …).
  *
+ * The parser is iterative (an explicit stack, not recursion), so no input can overflow the
+ * call stack, and it refuses nesting deeper than {@link MAX_JSON_DEPTH} with a syntax error:
+ * what it returns is then safe for the recursive code that consumes it (`JSON.stringify`,
+ * ruleset validation). Values are located by structure ({@link JsonSource.node}); joined path
+ * strings are only resolved for the problem paths the library reports.
+ *
  * @module
  */
 
@@ -29,15 +35,35 @@ export interface Region {
   endOffset: number;
 }
 
-/** A JSON syntax error with the offset where it was found. */
+/**
+ * The deepest nesting of arrays and objects accepted. Rulesets need a handful of levels; the
+ * limit keeps documents safe for recursive consumers and is reported as a syntax error.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** A JSON syntax error with the offset (and line and column) where it was found. */
 export class JsonSyntaxError extends Error {
   override name = 'JsonSyntaxError';
+  /** 1-based line and column of {@link offset}. */
+  readonly position: Position;
   constructor(
     message: string,
     readonly offset: number,
+    position?: Position,
   ) {
     super(message);
+    this.position = position ?? { line: 1, column: offset + 1 };
   }
+}
+
+/** A parsed JSON value with where it is in the source text, and its children. */
+export interface JsonNode extends ValueLocation {
+  /** The value as parsed (for an object or array: the object or array holding the children's values). */
+  readonly value: unknown;
+  /** An object's members by key (of duplicate keys the last wins, as in the value and in `JSON.parse`). */
+  readonly members?: ReadonlyMap<string, JsonNode>;
+  /** An array's elements. */
+  readonly elements?: readonly JsonNode[];
 }
 
 /** Appends a key to a JSON path the way ruleset problems spell paths: `a.b`, `a[0]`. */
@@ -55,32 +81,100 @@ export function parentPath(path: string): string | undefined {
   return cut < 0 ? '' : path.slice(0, cut);
 }
 
-/** A parsed JSON document with the location of every value by JSON path. */
+/**
+ * Parses JSON text like `JSON.parse` (a leading BOM is skipped; `__proto__` is a plain key),
+ * without recording locations; throws {@link JsonSyntaxError} with a line and column on
+ * invalid JSON or nesting deeper than {@link MAX_JSON_DEPTH}.
+ */
+export function parseJson(text: string): unknown {
+  return new Parser(text, false).document().value;
+}
+
+/**
+ * Work (characters hashed, steps) one path resolution may do: far more than any ruleset path
+ * needs, and a bound when keys that read alike make the search branch.
+ */
+const RESOLVE_BUDGET = 1_000_000;
+
+/** A parsed JSON document with the location of every value. */
 export class JsonSource {
   readonly value: unknown;
-  private readonly locations = new Map<string, ValueLocation>();
+  /** The document's top value with every location under it. */
+  readonly root: JsonNode;
   private lineStarts: number[] | undefined;
 
   /** Parses `text`; throws {@link JsonSyntaxError} with an offset on invalid JSON. */
   constructor(readonly text: string) {
-    const parser = new Parser(text, this.locations);
-    this.value = parser.document();
+    const { value, node } = new Parser(text, true).document();
+    this.value = value;
+    this.root = node!;
   }
 
-  /** Location of the value at `path` (`''` is the whole document). */
-  location(path: string): ValueLocation | undefined {
-    return this.locations.get(path);
+  /**
+   * The value at a path given as keys and indexes (`['rules', 0, 'expression']`): exact, unlike
+   * a joined path string, in which a key literally named `rules[0].expression` reads the same.
+   */
+  node(segments: readonly (string | number)[]): JsonNode | undefined {
+    let node: JsonNode | undefined = this.root;
+    for (const segment of segments) {
+      if (node === undefined) return undefined;
+      node = typeof segment === 'number' ? node.elements?.[segment] : node.members?.get(segment);
+    }
+    return node;
+  }
+
+  /**
+   * Location of the value at a joined path (`''` is the whole document), as the library spells
+   * problem paths. Such a string can be ambiguous (keys may contain `.` or `[`): the reading
+   * with the shortest keys wins — the structural one, `rules` → `[0]` → `expression`, over a
+   * key literally named `rules[0].expression` — and longer keys are tried when it does not
+   * exist. Code that knows the keys should use {@link node}.
+   */
+  location(path: string): JsonNode | undefined {
+    const { node, at } = this.resolve(path);
+    return at === path.length ? node : undefined;
   }
 
   /** Location of the value at `path`, or of its nearest ancestor that exists. */
   nearest(path: string): { path: string; location: ValueLocation } | undefined {
-    let current: string | undefined = path;
-    while (current !== undefined) {
-      const location = this.locations.get(current);
-      if (location !== undefined) return { path: current, location };
-      current = parentPath(current);
-    }
-    return undefined;
+    const { node, at } = this.resolve(path);
+    return { path: path.slice(0, at), location: node };
+  }
+
+  /**
+   * The deepest value a joined path leads to, and where in `path` its part ends (the path's
+   * length when all of it resolves). A depth-first search over the readings of the path, in
+   * bounded work: keys and paths come from the file, and may be long.
+   */
+  private resolve(path: string): { node: JsonNode; at: number } {
+    let budget = RESOLVE_BUDGET;
+    let best = { node: this.root, at: 0 };
+    const walk = (node: JsonNode, at: number): boolean => {
+      if (at > best.at) best = { node, at };
+      if (at === path.length) return true;
+      if (--budget < 0) return false;
+      if (node.elements !== undefined) {
+        INDEX.lastIndex = at;
+        const match = INDEX.exec(path);
+        const child = match === null ? undefined : node.elements[Number(match[1])];
+        return child !== undefined && walk(child, at + match![0].length);
+      }
+      if (node.members === undefined) return false;
+      // A member's key starts the path at the root, else follows a `.`.
+      const from = at === 0 ? 0 : path.charCodeAt(at) === 46 /* . */ ? at + 1 : -1;
+      if (from < 0) return false;
+      for (let end = from; end <= path.length; end++) {
+        const c = path.charCodeAt(end);
+        if (end < path.length && c !== 46 /* . */ && c !== 91 /* [ */) continue;
+        budget -= end - from + 1; // the key is hashed
+        if (budget < 0) return false;
+        const child = node.members.get(path.slice(from, end));
+        if (child !== undefined && walk(child, end)) return true;
+      }
+      return false;
+    };
+    walk(this.root, 0);
+    return best;
   }
 
   /** 1-based line and column (UTF-16 code units) of an offset. */
@@ -103,16 +197,20 @@ export class JsonSource {
 
   /**
    * The file region of a span of a string value's decoded text (UTF-16 offsets, as diagnostics
-   * count them), e.g. the `http.hots` of an expression. Undefined if `path` is not a string.
+   * count them), e.g. the `http.hots` of an expression. `at` is the string's node or its path;
+   * undefined if that is not a string.
    */
-  stringRegion(path: string, start: number, end: number): Region | undefined {
-    const location = this.locations.get(path);
+  stringRegion(at: string | ValueLocation, start: number, end: number): Region | undefined {
+    const location = typeof at === 'string' ? this.location(at) : at;
     if (location === undefined || location.kind !== 'string') return undefined;
     const map = decodedOffsets(this.text, location.start, location.end);
-    const at = (i: number) => map[Math.max(0, Math.min(i, map.length - 1))]!;
-    return this.region(at(start), at(Math.max(start, end)));
+    const index = (i: number) => map[Math.max(0, Math.min(i, map.length - 1))]!;
+    return this.region(index(start), index(Math.max(start, end)));
   }
 }
+
+/** `[<digits>]` at a position of a joined path. */
+const INDEX = /\[(\d+)\]/y;
 
 /** Offsets where each line starts (`\n`, `\r\n` and lone `\r` end lines). */
 function lineStarts(text: string): number[] {
@@ -123,6 +221,21 @@ function lineStarts(text: string): number[] {
     else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
   }
   return starts;
+}
+
+/** 1-based line and column of one offset (lines end as in {@link lineStarts}). */
+export function positionAt(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  const stop = Math.min(offset, text.length);
+  for (let i = 0; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 /**
@@ -146,25 +259,139 @@ const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b
 
 const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
+/** A node while it is built (its end is known when it closes). */
+type Building = { -readonly [K in keyof JsonNode]: JsonNode[K] } & { members?: Map<string, JsonNode>; elements?: JsonNode[] };
+
+/** An object or array being parsed: an entry of the parser's explicit stack. */
+interface Container {
+  /** The object being filled, or undefined for an array. */
+  object: Record<string, unknown> | undefined;
+  array: unknown[] | undefined;
+  /** The key of the member whose value comes next (objects). */
+  key: string;
+  node: Building | undefined;
+}
+
 class Parser {
   private i = 0;
 
+  /** `track`: build a {@link JsonNode} for every value (locations), not only the value. */
   constructor(
     private readonly text: string,
-    private readonly locations: Map<string, ValueLocation>,
+    private readonly track: boolean,
   ) {}
 
-  document(): unknown {
-    if (this.text.charCodeAt(0) === 0xfeff) this.i = 1;
+  /**
+   * Parses the whole text. Iterative: containers being filled are on `stack`, so the depth of
+   * the input never reaches the call stack.
+   */
+  document(): { value: unknown; node: JsonNode | undefined } {
+    const t = this.text;
+    if (t.charCodeAt(0) === 0xfeff) this.i = 1;
+    const stack: Container[] = [];
+    let value: unknown;
+    let node: JsonNode | undefined;
+    for (;;) {
+      // At the start of a value.
+      this.space();
+      const start = this.i;
+      const c = t.charCodeAt(start);
+      if (c === 123 /* { */ || c === 91 /* [ */) {
+        if (stack.length >= MAX_JSON_DEPTH) this.fail(`nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`);
+        const isObject = c === 123;
+        const object: Record<string, unknown> | undefined = isObject ? {} : undefined;
+        const array: unknown[] | undefined = isObject ? undefined : [];
+        const container: Container = {
+          object,
+          array,
+          key: '',
+          node: this.track
+            ? { start, end: start, kind: isObject ? 'object' : 'array', value: object ?? array, ...(isObject ? { members: new Map() } : { elements: [] }) }
+            : undefined,
+        };
+        this.i++;
+        this.space();
+        if (t.charCodeAt(this.i) !== (isObject ? 125 /* } */ : 93) /* ] */) {
+          stack.push(container);
+          if (isObject) this.memberKey(container);
+          continue;
+        }
+        this.i++;
+        value = object ?? array;
+        node = this.close(container);
+      } else {
+        let kind: ValueLocation['kind'];
+        if (c === 34 /* " */) {
+          kind = 'string';
+          value = this.string();
+        } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
+          kind = 'number';
+          value = this.number();
+        } else {
+          kind = 'literal';
+          value = this.literal();
+        }
+        node = this.track ? { start, end: this.i, kind, value } : undefined;
+      }
+      // A value is complete: add it to its container, and close every container that ends here.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) {
+          this.space();
+          if (this.i < t.length) this.fail(`unexpected ${this.describe()} after the JSON value`);
+          return { value, node };
+        }
+        this.add(top, value, node);
+        this.space();
+        const d = t.charCodeAt(this.i);
+        if (d === 44 /* , */) {
+          this.i++;
+          if (top.object !== undefined) this.memberKey(top);
+          break;
+        }
+        if (d === (top.object !== undefined ? 125 /* } */ : 93) /* ] */) {
+          this.i++;
+          stack.pop();
+          value = top.object ?? top.array;
+          node = this.close(top);
+          continue;
+        }
+        this.fail(top.object !== undefined ? `expected \`,\` or \`}\` in the object, found ${this.describe()}` : `expected \`,\` or \`]\` in the array, found ${this.describe()}`);
+      }
+    }
+  }
+
+  /** Reads `"key" :` of the next member into `container.key`. */
+  private memberKey(container: Container): void {
     this.space();
-    const value = this.value('');
+    if (this.text.charCodeAt(this.i) !== 34 /* " */) this.fail(`expected a property name in double quotes, found ${this.describe()}`);
+    container.key = this.string();
     this.space();
-    if (this.i < this.text.length) this.fail(`unexpected ${this.describe()} after the JSON value`);
-    return value;
+    if (this.text.charCodeAt(this.i) !== 58 /* : */) this.fail(`expected \`:\` after the property name, found ${this.describe()}`);
+    this.i++;
+  }
+
+  private add(container: Container, value: unknown, node: JsonNode | undefined): void {
+    if (container.object !== undefined) {
+      // `__proto__` is the one accessor of Object.prototype: assigning it would set the prototype,
+      // so it is defined as a plain property (other keys are assigned: much faster).
+      if (container.key === '__proto__') Object.defineProperty(container.object, container.key, { value, enumerable: true, writable: true, configurable: true });
+      else container.object[container.key] = value;
+      if (node !== undefined) container.node!.members!.set(container.key, node);
+    } else {
+      container.array!.push(value);
+      if (node !== undefined) container.node!.elements!.push(node);
+    }
+  }
+
+  /** Ends a container's node after its closing bracket. */
+  private close(container: Container): JsonNode | undefined {
+    if (container.node !== undefined) container.node.end = this.i;
+    return container.node;
   }
 
   private fail(message: string, offset = this.i): never {
-    throw new JsonSyntaxError(message, offset);
+    throw new JsonSyntaxError(message, offset, positionAt(this.text, offset));
   }
 
   private describe(): string {
@@ -178,88 +405,6 @@ class Parser {
       const c = t.charCodeAt(this.i);
       if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
       else break;
-    }
-  }
-
-  private value(path: string): unknown {
-    const start = this.i;
-    const c = this.text[this.i];
-    let value: unknown;
-    let kind: ValueLocation['kind'];
-    if (c === '{') {
-      kind = 'object';
-      value = this.object(path);
-    } else if (c === '[') {
-      kind = 'array';
-      value = this.array(path);
-    } else if (c === '"') {
-      kind = 'string';
-      value = this.string();
-    } else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
-      kind = 'number';
-      value = this.number();
-    } else {
-      kind = 'literal';
-      value = this.literal();
-    }
-    this.locations.set(path, { start, end: this.i, kind });
-    return value;
-  }
-
-  private object(path: string): Record<string, unknown> {
-    const result: Record<string, unknown> = {};
-    this.i++;
-    this.space();
-    if (this.text[this.i] === '}') {
-      this.i++;
-      return result;
-    }
-    for (;;) {
-      this.space();
-      if (this.text[this.i] !== '"') this.fail(`expected a property name in double quotes, found ${this.describe()}`);
-      const key = this.string();
-      this.space();
-      if (this.text[this.i] !== ':') this.fail(`expected \`:\` after the property name, found ${this.describe()}`);
-      this.i++;
-      this.space();
-      const value = this.value(joinPath(path, key));
-      Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
-      this.space();
-      const c = this.text[this.i];
-      if (c === ',') {
-        this.i++;
-        continue;
-      }
-      if (c === '}') {
-        this.i++;
-        return result;
-      }
-      this.fail(`expected \`,\` or \`}\` in the object, found ${this.describe()}`);
-    }
-  }
-
-  private array(path: string): unknown[] {
-    const result: unknown[] = [];
-    this.i++;
-    this.space();
-    if (this.text[this.i] === ']') {
-      this.i++;
-      return result;
-    }
-    for (;;) {
-      this.space();
-      result.push(this.value(joinPath(path, result.length)));
-      this.space();
-      const c = this.text[this.i];
-      if (c === ',') {
-        this.i++;
-        continue;
-      }
-      if (c === ']') {
-        this.i++;
-        return result;
-      }
-      this.fail(`expected \`,\` or \`]\` in the array, found ${this.describe()}`);
     }
   }
 

@@ -17,7 +17,7 @@ import { withCommon, withScheme, type CommonOptions, type CommandContext, type S
 import { countLevels, type Finding } from './findings.js';
 import { collect, collectInputs } from './inputs.js';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, isObject, parseCount, type Io } from './io.js';
-import { expressionPath, ruleSummaries, type RulesetFile } from './ruleset-file.js';
+import { expressionNode, expressionPath, ruleSummaries, type RulesetFile } from './ruleset-file.js';
 import { loadScheme } from './setup.js';
 
 /** Cloudflare plans, in order. */
@@ -145,9 +145,10 @@ export function lintRulesetFile(scheme: Scheme, file: RulesetFile, rules: LintRu
     const raw = file.rules[rule.index];
     if (!isObject(raw) || typeof raw.expression !== 'string') continue;
     const path = expressionPath(file, rule.index);
+    const node = expressionNode(file, rule.index);
     findings.push(
       ...lintExpression(scheme, raw.expression, rules, (span) => {
-        const region = file.json.stringRegion(path, span.start, span.end);
+        const region = node === undefined ? undefined : file.json.stringRegion(node, span.start, span.end);
         return { file: file.display, rule: rule.id, index: rule.index, path, ...(region !== undefined && { region }) };
       }),
     );

@@ -5,13 +5,13 @@
  * bounded: nothing is kept per request, and the most frequent matched values per rule are
  * counted with a bounded top-K. Prints decisions by action, hits per rule, the most frequent
  * matched values per rule (the decisive values of the rule's trace), malformed lines with
- * their line numbers, and the throughput.
+ * their line numbers, and the throughput. Lines longer than `--max-line-bytes` are malformed
+ * lines too, and are never held whole (see `lines.ts`).
  *
  * @module
  */
 import { createReadStream, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { WAF_CUSTOM_RULES_PHASE } from '../cloudflare/scheme.js';
@@ -23,7 +23,8 @@ import type { Scheme } from '../scheme/scheme.js';
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { oneLine } from './eval.js';
 import { generateRequests } from './generate.js';
-import { CliError, displayPath, resolvePath, EXIT_OK, pad, parseCount, parseTime, plural, truncate, writeJson, type Colors, type Io } from './io.js';
+import { CliError, displayPath, resolvePath, EXIT_OK, pad, parseCount, parseTime, plural, statRegularFile, truncate, writeJson, type Colors, type Io } from './io.js';
+import { MAX_LINE_BYTES, readLines } from './lines.js';
 import { readRulesetFile, requireRuleset, ruleSummaries, type RuleSummary } from './ruleset-file.js';
 import { loadScheme } from './setup.js';
 import { TopK } from './topk.js';
@@ -37,6 +38,7 @@ interface ReplayOptions extends CommonOptions, SchemeOptions {
   progress: boolean;
   stats?: boolean;
   strict?: boolean;
+  maxLineBytes: string;
 }
 
 /** Malformed lines whose details are kept (the rest are only counted). */
@@ -209,8 +211,15 @@ function createProgress(io: Io, source: Source, enabled: boolean): Progress {
   };
 }
 
-/** Yields the requests of a source, reporting malformed lines to `stats`. */
-async function* requests(source: Source, io: Io, stats: ReplayStats, strict: Scheme | undefined, position: { bytes: number }): AsyncGenerator<RequestInput> {
+/** Yields the requests of a source, reporting malformed lines (and lines over `maxLineBytes`) to `stats`. */
+async function* requests(
+  source: Source,
+  io: Io,
+  stats: ReplayStats,
+  strict: Scheme | undefined,
+  position: { bytes: number },
+  maxLineBytes: number,
+): AsyncGenerator<RequestInput> {
   if (source.kind === 'generate') {
     for (const request of generateRequests({ count: source.count, seed: source.seed })) {
       position.bytes++;
@@ -219,12 +228,13 @@ async function* requests(source: Source, io: Io, stats: ReplayStats, strict: Sch
     return;
   }
   const input = source.kind === 'file' ? createReadStream(source.file) : io.stdin;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let number = 0;
-  for await (const raw of lines) {
-    number++;
-    const line = number === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    position.bytes += line.length + 1;
+  for await (const { number, text, bytes, end } of readLines(input, maxLineBytes)) {
+    position.bytes = end;
+    if (text === undefined) {
+      stats.malformedLine(number, `longer than ${maxLineBytes.toLocaleString('en-US')} bytes (${bytes.toLocaleString('en-US')}; see --max-line-bytes)`);
+      continue;
+    }
+    const line = number === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (line.trim() === '') continue;
     let request: RequestInput;
     try {
@@ -367,6 +377,7 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
   const file = readRulesetFile(rulesetPath, io.cwd);
   const ruleset: Ruleset = requireRuleset(setup.scheme, file);
   const top = parseCount(options.top, '--top', 0);
+  const maxLineBytes = parseCount(options.maxLineBytes, '--max-line-bytes', 1);
   let source: Source;
   if (options.generate !== undefined) {
     if (traffic !== undefined) throw new CliError('give either a traffic file or --generate, not both');
@@ -375,11 +386,8 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
     if (io.stdin.isTTY === true) throw new CliError('expected NDJSON traffic: a file, - for standard input, or --generate <count>');
     source = { kind: 'stdin' };
   } else {
-    try {
-      if (!statSync(resolvePath(traffic, io.cwd)).isFile()) throw new Error('not a file');
-    } catch {
-      throw new CliError(`cannot read ${traffic}: no such file`);
-    }
+    // Streamed, so no size limit; but only a regular file (use `-` for a pipe).
+    statRegularFile(traffic, io.cwd);
     source = { kind: 'file', file: resolvePath(traffic, io.cwd) };
   }
   const defaultNow = options.now !== undefined ? parseTime(options.now, '--now') : Date.now() / 1000;
@@ -390,7 +398,7 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
   const started = performance.now();
   let next = 2000;
   try {
-    for await (const request of requests(source, io, stats, options.strict === true ? setup.scheme : undefined, position)) {
+    for await (const request of requests(source, io, stats, options.strict === true ? setup.scheme : undefined, position, maxLineBytes)) {
       evaluate.clearance = request.clearance;
       evaluate.now = request.now ?? defaultNow;
       evaluate.xhr = request.xhr === true;
@@ -441,6 +449,7 @@ export function replayCommand(cli: CommandContext): Command {
     .option('--top <k>', 'most frequent matched values shown per rule (0: do not compute them)', '5')
     .option('--now <time>', 'time for lines without "now" (Unix seconds or ISO 8601; default: the clock)')
     .option('--strict', 'treat lines with unknown fields or values of the wrong type as malformed')
+    .option('--max-line-bytes <n>', 'longest line read; longer lines are skipped as malformed without being held in memory', String(MAX_LINE_BYTES))
     .option('--no-progress', 'no progress bar (it is only shown when standard error is a terminal)')
     .option('--stats', 'report peak memory (RSS), heap and CPU time');
   withScheme(withCommon(command));

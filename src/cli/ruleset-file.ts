@@ -12,7 +12,7 @@ import type { Scheme } from '../scheme/scheme.js';
 import { WirefilterError } from '../errors.js';
 import { levelOf, type Finding } from './findings.js';
 import { CliError, displayPath, isObject, readText, resolvePath } from './io.js';
-import { joinPath, JsonSource, JsonSyntaxError } from './json-source.js';
+import { joinPath, JsonSource, JsonSyntaxError, type JsonNode } from './json-source.js';
 
 /** A ruleset file as read: its text, locations, and the ruleset inside. */
 export interface RulesetFile {
@@ -24,6 +24,8 @@ export interface RulesetFile {
   source: RulesetInput | RuleInput[];
   /** JSON path of the ruleset object or rules array in the file (`''`, `result`). */
   base: string;
+  /** Keys from the document's top to the rules array (`[]`, `['rules']`, `['result', 'rules']`…). */
+  rulesAt: readonly string[];
   /** The rules as given (possibly not all objects). */
   rules: unknown[];
 }
@@ -68,7 +70,7 @@ export function parseRulesetFile(file: string, text: string, display = file): Ru
     json = new JsonSource(text);
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    const position = positionOf(text, error.offset);
+    const position = error.position;
     throw new RulesetFileError({
       code: 'invalid-json',
       level: 'error',
@@ -91,19 +93,13 @@ export function parseRulesetFile(file: string, text: string, display = file): Ru
   }
   const source = (base === '' ? json.value : (json.value as { result: unknown }).result) as RulesetInput | RuleInput[];
   const rules = Array.isArray(source) ? source : source.rules;
-  return { file, display, json, source, base, rules };
+  const rulesAt = [...(base === '' ? [] : [base]), ...(Array.isArray(source) ? [] : ['rules'])];
+  return { file, display, json, source, base, rulesAt, rules };
 }
 
 /** Reads a ruleset file relative to `cwd` (see {@link parseRulesetFile}); a missing file is a usage error. */
 export function readRulesetFile(file: string, cwd: string): RulesetFile {
   return parseRulesetFile(resolvePath(file, cwd), readText(file, cwd), displayPath(file, cwd));
-}
-
-function positionOf(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split(/\r\n|\r|\n/).length;
-  const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1;
-  return { line, column: offset - lineStart + 1 };
 }
 
 /** The file JSON path of a problem path (relative to the ruleset, e.g. `rules[2].action`). */
@@ -116,8 +112,14 @@ export function filePath(file: RulesetFile, problemPath: string): string {
   return problemPath === '' ? file.base : file.base === '' ? problemPath : joinPath(file.base, problemPath);
 }
 
-/** The JSON path of a rule's expression in the file. */
+/** The JSON path of a rule's expression in the file (for messages; locate it with {@link expressionNode}). */
 export const expressionPath = (file: RulesetFile, index: number): string => filePath(file, `rules[${index}].expression`);
+
+/**
+ * The node of a rule's expression, found by its keys: never confused with another value whose
+ * joined path reads the same (a key literally named `rules[0].expression`).
+ */
+export const expressionNode = (file: RulesetFile, index: number): JsonNode | undefined => file.json.node([...file.rulesAt, index, 'expression']);
 
 /** Summaries of the rules in file order (invalid entries get placeholders). */
 export function ruleSummaries(file: RulesetFile): RuleSummary[] {
@@ -180,7 +182,9 @@ export function problemFindings(file: RulesetFile, problems: readonly RulesetPro
       ...(problem.index !== undefined && { index: problem.index }),
       path,
     };
-    const expression = file.json.location(path)?.kind === 'string' && path.endsWith('expression') ? (lookup(file.json.value, path) as string) : undefined;
+    // A rule's expression is found by its keys; other paths by their joined string.
+    const node = problem.index !== undefined && problem.path === `rules[${problem.index}].expression` ? expressionNode(file, problem.index) : file.json.location(path);
+    const expression = node?.kind === 'string' && path.endsWith('expression') ? (node.value as string) : undefined;
     if (problem.diagnostics !== undefined && problem.diagnostics.length > 0 && expression !== undefined) {
       const disabled = problem.code === 'invalid-disabled-rule';
       const shown = problem.code === 'invalid-expression' || disabled ? problem.diagnostics.filter((d) => d.severity === 'error') : problem.diagnostics;
@@ -192,7 +196,7 @@ export function problemFindings(file: RulesetFile, problems: readonly RulesetPro
           message: disabled ? `this disabled rule would not load if enabled: ${d.message}` : d.message,
           expression,
           span: d.span,
-          ...regionOf(file, path, d.span),
+          ...regionOf(file, node!, d.span),
           snippet: renderDiagnostic(expression, d, disabled ? { title: 'Filter parsing error (rule disabled)' } : {}),
         });
       }
@@ -210,18 +214,7 @@ export function problemFindings(file: RulesetFile, problems: readonly RulesetPro
   return findings;
 }
 
-function regionOf(file: RulesetFile, path: string, span: { start: number; end: number }): Pick<Finding, 'region'> {
-  const region = file.json.stringRegion(path, span.start, span.end);
+function regionOf(file: RulesetFile, node: JsonNode, span: { start: number; end: number }): Pick<Finding, 'region'> {
+  const region = file.json.stringRegion(node, span.start, span.end);
   return region !== undefined ? { region } : {};
-}
-
-/** The value at a JSON path of a parsed document. */
-export function lookup(value: unknown, path: string): unknown {
-  if (path === '') return value;
-  let current: unknown = value;
-  for (const [, key, index] of path.matchAll(/(?:^|\.)([^.[\]]+)|\[(\d+)\]/g)) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = index !== undefined ? (current as unknown[])[Number(index)] : (current as Record<string, unknown>)[key!];
-  }
-  return current;
 }

@@ -26,7 +26,7 @@ import type { Decision, EvaluateOptions, RulesetOptions } from '../ruleset/types
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { renderTraceText } from './eval.js';
 import { CliError, displayPath, resolvePath, EXIT_OK, EXIT_PROBLEMS, isObject, plural, readJson, readText, writeJson, type Io } from './io.js';
-import { JsonSource } from './json-source.js';
+import { JsonSyntaxError, parseJson } from './json-source.js';
 import { loadRuleset, parseRulesetFile, problemFindings, readRulesetFile, RulesetFileError, ruleSummaries, type RulesetFile } from './ruleset-file.js';
 import { loadScheme, parseLists } from './setup.js';
 import { clearanceProblem, readRequest, requestProblems } from './values.js';
@@ -75,30 +75,51 @@ function fail(file: string, message: string): never {
   throw new CliError(`${file}: ${message}`, EXIT_PROBLEMS);
 }
 
-/** Reads and validates a test file. */
+/**
+ * Reads and validates a test file. The files it names are read relative to its directory
+ * (unless absolute) through the shared readers: regular files only, of bounded size, so that
+ * a test file naming `/dev/zero` or a FIFO gets an error rather than a hang.
+ */
 function readTestFile(file: string, cwd: string): { ruleset: RulesetFile; lists: Record<string, ListDefinition>; options: RulesetOptions; cases: TestCase[] } {
   const shown = displayPath(file, cwd);
   const text = readText(file, cwd);
   let spec: unknown;
   try {
-    spec = new JsonSource(text).value;
+    spec = parseJson(text);
   } catch (error) {
-    fail(shown, `invalid JSON: ${(error as Error).message}`);
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    fail(shown, `invalid JSON: ${error.message} (line ${error.position.line}, column ${error.position.column})`);
   }
   if (!isObject(spec) || !Array.isArray(spec.cases)) fail(shown, 'expected {"ruleset": "path" | {...}, "cases": [...]}');
   const base = dirname(resolvePath(file, cwd));
+  /** Reads a file the test file names, with errors that say which test file and key. */
+  const named = <T>(key: string, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof CliError) throw new CliError(`${shown}: "${key}": ${error.message}`, error.exitCode);
+      throw error;
+    }
+  };
   let ruleset: RulesetFile;
   try {
-    if (typeof spec.ruleset === 'string') ruleset = readRulesetFile(resolve(base, spec.ruleset), cwd);
-    else if (isObject(spec.ruleset) || Array.isArray(spec.ruleset)) ruleset = { ...parseRulesetFile(file, JSON.stringify(spec.ruleset, null, 2)), display: `${shown} (inline)` };
+    if (typeof spec.ruleset === 'string') {
+      const path = resolve(base, spec.ruleset);
+      ruleset = named('ruleset', () => readRulesetFile(path, cwd));
+    } else if (isObject(spec.ruleset) || Array.isArray(spec.ruleset)) ruleset = { ...parseRulesetFile(file, JSON.stringify(spec.ruleset, null, 2)), display: `${shown} (inline)` };
     else fail(shown, '"ruleset" must be a path (relative to the test file) or an inline ruleset');
   } catch (error) {
-    if (error instanceof RulesetFileError) fail(shown, `ruleset: ${error.message}`);
+    if (error instanceof RulesetFileError) {
+      const { file: where, region } = error.finding;
+      fail(shown, `ruleset: ${where}${region !== undefined ? `:${region.start.line}:${region.start.column}` : ''}: ${error.message}`);
+    }
     throw error;
   }
   let lists: Record<string, ListDefinition> = {};
-  if (typeof spec.lists === 'string') lists = parseLists(readJson(resolve(base, spec.lists), cwd), spec.lists);
-  else if (spec.lists !== undefined) lists = parseLists(spec.lists, `${shown} (lists)`);
+  if (typeof spec.lists === 'string') {
+    const path = resolve(base, spec.lists);
+    lists = parseLists(named('lists', () => readJson(path, cwd)), spec.lists);
+  } else if (spec.lists !== undefined) lists = parseLists(spec.lists, `${shown} (lists)`);
   const options = isObject(spec.options) ? (spec.options as RulesetOptions) : {};
   const names = new Set<string>();
   spec.cases.forEach((c: unknown, i: number) => {
