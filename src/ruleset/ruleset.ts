@@ -287,29 +287,63 @@ const MAX_EXECUTE_DEPTH = 32;
 
 /**
  * Reports `execute` chains that loop back to a ruleset already running, or nest too deeply.
- * Returns true when there is neither.
+ * Returns true when there is neither. An iterative depth-first walk computes every ruleset's
+ * height (the most rulesets one chain from it runs), so the depth found does not depend on
+ * the order the rulesets are listed in (a walk that stopped at rulesets it had already
+ * finished missed deep chains listed deepest first), and no chain length overflows the stack.
  */
 function findExecuteCycles(rulesets: Map<string, LoadedRuleset>, problems: ProblemList): boolean {
-  const state = new Map<string, 'visiting' | 'done'>();
+  const height = new Map<string, number>();
+  const onPath = new Set<string>();
+  const targets = (id: string): string[] => (rulesets.get(id)?.rules ?? []).flatMap((r) => (r.executeId !== undefined && rulesets.has(r.executeId) ? [r.executeId] : []));
   let sound = true;
-  const visit = (id: string, path: string[]): void => {
-    if (state.get(id) === 'done') return;
-    if (path.length >= MAX_EXECUTE_DEPTH) {
-      // Evaluation recurses once per level: a long chain would overflow the stack.
-      problems.add({ code: 'invalid-action-parameters', message: `execute chain deeper than ${MAX_EXECUTE_DEPTH} rulesets: ${path.slice(0, 3).join(' → ')} → …`, ruleset: id, path: '' });
-      sound = false;
-      return;
+  for (const root of rulesets.keys()) {
+    if (height.has(root)) continue;
+    const stack: { id: string; children: string[]; next: number; best: number }[] = [{ id: root, children: targets(root), next: 0, best: 0 }];
+    onPath.add(root);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next < frame.children.length) {
+        const child = frame.children[frame.next++]!;
+        if (onPath.has(child)) {
+          const from = stack.findIndex((f) => f.id === child);
+          const cycle = [...stack.slice(from).map((f) => f.id), child];
+          const shown = cycle.length > 8 ? [...cycle.slice(0, 4), '…', ...cycle.slice(-3)] : cycle;
+          problems.add({ code: 'invalid-action-parameters', message: `execute cycle: ${shown.join(' → ')}`, ruleset: child, path: '' });
+          sound = false;
+          continue;
+        }
+        const known = height.get(child);
+        if (known !== undefined) {
+          frame.best = Math.max(frame.best, known);
+          continue;
+        }
+        onPath.add(child);
+        stack.push({ id: child, children: targets(child), next: 0, best: 0 });
+        continue;
+      }
+      stack.pop();
+      onPath.delete(frame.id);
+      const own = frame.best + 1;
+      height.set(frame.id, own);
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined) parent.best = Math.max(parent.best, own);
     }
-    if (state.get(id) === 'visiting') {
-      problems.add({ code: 'invalid-action-parameters', message: `execute cycle: ${[...path, id].join(' → ')}`, ruleset: id, path: '' });
-      sound = false;
-      return;
+  }
+  // Evaluation recurses once per level: a chain longer than the limit would overflow the stack.
+  let deepest: string | undefined;
+  for (const [id, h] of height) if (h > MAX_EXECUTE_DEPTH && (deepest === undefined || h > height.get(deepest)!)) deepest = id;
+  if (deepest !== undefined) {
+    const chain = [deepest];
+    while (chain.length < 3) {
+      const last = chain[chain.length - 1]!;
+      const next = targets(last).find((t) => height.get(t) === height.get(last)! - 1);
+      if (next === undefined) break;
+      chain.push(next);
     }
-    state.set(id, 'visiting');
-    for (const rule of rulesets.get(id)?.rules ?? []) if (rule.executeId !== undefined) visit(rule.executeId, [...path, id]);
-    state.set(id, 'done');
-  };
-  for (const id of rulesets.keys()) visit(id, []);
+    problems.add({ code: 'invalid-action-parameters', message: `execute chain deeper than ${MAX_EXECUTE_DEPTH} rulesets (${height.get(deepest)}): ${chain.join(' → ')} → …`, ruleset: deepest, path: '' });
+    sound = false;
+  }
   return sound;
 }
 

@@ -194,6 +194,25 @@ describe('size and depth', () => {
     expect(problems(zone.map((r) => ({ ...r, action_parameters: { id: 'a' } })), cycle).map((p) => p.message)).toContain('execute cycle: a → b → a');
   });
 
+  // Regression: the depth walk stopped at rulesets it had finished, so a chain listed deepest
+  // first was never measured: 33–1,500 levels loaded, 2,000 overflowed the stack in evaluate,
+  // 8,000 in the load itself (a RangeError, not a RulesetError).
+  it('execute chains listed deepest first are measured too', { timeout: 60_000 }, () => {
+    const reversed = (n: number) => {
+      const rulesets: Record<string, unknown> = {};
+      for (let i = n - 1; i >= 0; i--) {
+        rulesets[`r${i}`] = { id: `r${i}`, rules: [i + 1 < n ? { expression: 'true', action: 'execute', action_parameters: { id: `r${i + 1}` } } : { expression: 'true', action: 'block' }] };
+      }
+      return { rulesets };
+    };
+    const zone = [{ expression: 'true', action: 'execute', action_parameters: { id: 'r0' } }];
+    expect(new Ruleset(scheme, zone, reversed(32) as never).evaluate({}).action).toBe('block');
+    for (const n of [33, 2_000, 8_000, 50_000]) {
+      const found = within(10_000, () => problems(zone, reversed(n)), `reversed chain of ${n}`);
+      expect(found.map((p) => p.message).filter((m) => m.startsWith('execute chain deeper than 32')), `chain of ${n}`).toEqual([`execute chain deeper than 32 rulesets (${n}): r0 → r1 → r2 → …`]);
+    }
+  });
+
   // Regression: two `execute` rules per level to the same next ruleset, 31 levels deep (within
   // the depth limit, no cycle), loaded without a warning and then ran 2^31 rules per request —
   // with a `log` rule at the leaf the heap ran out and the process died.
