@@ -89,11 +89,14 @@ export interface Diagnostic {
  */
 export const MAX_MESSAGE_LENGTH = 500;
 
-function boundedMessage(message: string): string {
-  if (message.length <= MAX_MESSAGE_LENGTH) return message;
-  const half = (MAX_MESSAGE_LENGTH - 1) >> 1;
-  return `${message.slice(0, half)}…${message.slice(message.length - half)}`;
+/** `text` if it has at most `max` characters, else its two ends around `…` (`max` in all). */
+export function elideMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const half = (max - 1) >> 1;
+  return `${text.slice(0, half)}…${text.slice(text.length - (max - 1 - half))}`;
 }
+
+const boundedMessage = (message: string): string => elideMiddle(message, MAX_MESSAGE_LENGTH);
 
 /**
  * Collects diagnostics for one expression, computing line and column from the source.

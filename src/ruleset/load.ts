@@ -6,7 +6,7 @@
  * @module
  */
 import type { ConditionFn } from '../compile/compiler.js';
-import type { Diagnostic } from '../check/diagnostics.js';
+import { elideMiddle, type Diagnostic } from '../check/diagnostics.js';
 import { renderDiagnostic } from '../check/render.js';
 import { WirefilterError } from '../errors.js';
 import type { Filter, Scheme } from '../scheme/scheme.js';
@@ -103,6 +103,11 @@ function isWellFormedXml(text: string): boolean {
  */
 export const MAX_KEPT_PROBLEMS = 10_000;
 
+/** Longest problem message kept whole (an expression's rendered diagnostics fit easily). */
+export const MAX_PROBLEM_MESSAGE = 8_000;
+/** Longest rule id, ruleset name or path quoted in a problem. */
+const MAX_NAME_LENGTH = 200;
+
 /** A problem being reported; its message may be rendered only when first read. */
 type NewProblem = Omit<RulesetProblem, 'severity' | 'message'> & { severity?: 'error' | 'warning'; message: string | (() => string) };
 
@@ -120,9 +125,12 @@ class ProblemList {
       return;
     }
     const { message, ...rest } = problem;
-    const kept = { ...rest, severity } as RulesetProblem;
-    if (typeof message === 'string') kept.message = message;
-    else lazyMessage(kept, message);
+    // Names and values from the input (an option key, a rule id, a phase) are quoted in
+    // problems: bound every text so that no problem grows with the input.
+    const kept = { ...rest, severity, ruleset: elideMiddle(rest.ruleset, MAX_NAME_LENGTH), path: elideMiddle(rest.path, MAX_NAME_LENGTH) } as RulesetProblem;
+    if (rest.rule !== undefined) kept.rule = elideMiddle(rest.rule, MAX_NAME_LENGTH);
+    if (typeof message === 'string') kept.message = elideMiddle(message, MAX_PROBLEM_MESSAGE);
+    else lazyMessage(kept, () => elideMiddle(message(), MAX_PROBLEM_MESSAGE));
     this.kept.push(kept);
   }
 

@@ -109,6 +109,34 @@ describe('wrong JSON shapes at every level', () => {
   });
 });
 
+describe('problem texts', () => {
+  // Regression: option keys, phases, rule ids, execute targets and actions were quoted whole in
+  // problems: a 10 MB option key made a 20 MB error message.
+  it('never grow with the names and values they quote', () => {
+    const big = 'x'.repeat(1_000_000);
+    const inputs: [unknown, unknown][] = [
+      [[], { [big]: 1 }],
+      [{ phase: big, rules: [] }, undefined],
+      [[rule({ id: big }), rule({ id: big })], undefined],
+      [[rule({ action: 'execute', action_parameters: { id: big } })], undefined],
+      [[rule({ action: big })], undefined],
+    ];
+    for (const [rules, options] of inputs) {
+      let error: unknown;
+      try {
+        new Ruleset(scheme, rules as never, options as never);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(RulesetError);
+      for (const p of (error as RulesetError).problems) {
+        expect(p.message.length + p.path.length + p.ruleset.length + (p.rule?.length ?? 0)).toBeLessThanOrEqual(8_600);
+      }
+      expect((error as RulesetError).message.length).toBeLessThan(20_000);
+    }
+  });
+});
+
 describe('block response content', () => {
   // Regression: text/xml and application/json content was checked for its format (with
   // quadratic work for XML) before its size, so a 4 MB content cost seconds.
