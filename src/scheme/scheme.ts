@@ -36,11 +36,13 @@ export interface SchemeOptions {
   /** Maximum estimated size of a compiled regular expression. Default ≈ 10 MiB, like the engine. */
   regexSizeLimit?: number;
   /**
-   * Estimated compiled size above which a regular expression is reported as `slow-regex`.
+   * Estimated compiled size above which a regular expression is reported as `slow-regex`
+   * (an eighth of it for patterns with Unicode word boundaries, which run on the Pike VM).
    * Matching stays linear in the input, but its worst case per input byte grows with the
-   * pattern: about 1 ns per 50 bytes of estimated size (`.{1,1000}x`, 120 KB, measured
-   * 2–3 µs per byte; a pattern at the 10 MiB size limit, about 0.2 ms per byte). Default
-   * 64 KiB (worst case ≈ 1.3 µs per byte, 170 ms for a 128 KB body).
+   * number of pattern positions live at once: below the default 64 KiB the slowest patterns
+   * measured cost ≈ 7 µs per byte (`(?s-u:.)*a(?s-u:.){200}c` on random input, ≈ 1 s for a
+   * 128 KB body); at the 10 MiB size limit, tens of µs or more. Unicode classes inflate the
+   * size without slowing matching (`(?u)\w+` is 26 KB).
    */
   regexCostLimit?: number;
   /** Whether `slow-regex` is a `warning` (default: Cloudflare accepts such patterns) or an `error`. */

@@ -100,6 +100,13 @@ export function dfaSupports(h: Hir): boolean {
 /** Default byte budget of one regex's state cache (transition tables and state sets). */
 export const DEFAULT_DFA_CACHE_BYTES = 256 * 1024;
 
+/** Cache clears in one search after which a DFA building states quickly gives up. */
+export const GIVE_UP_RESETS = 3;
+/** Fewer bytes than this per state built (since the search began) counts as quickly. */
+const MIN_BYTES_PER_STATE = 10;
+/** Bytes searched without the cache after it thrashed, before the cache is tried again. */
+export const UNCACHED_BYTES = 4096;
+
 const UNKNOWN = -1;
 const MATCH = -2;
 const DEAD = -3;
@@ -158,27 +165,83 @@ export class LazyDfa {
     this.startDiesAfterFirst = dies;
   }
 
-  /** Whether the pattern matches anywhere in `input` (a binary string: one char per byte). */
+  /**
+   * Whether the pattern matches anywhere in `input` (a binary string: one char per byte).
+   *
+   * When the cache is cleared {@link GIVE_UP_RESETS} times in one search while a state is
+   * built every few bytes, the pattern has more live states than the cache holds, and building
+   * (keying, interning) states costs more than stepping the NFA set itself. The search then
+   * goes on without the cache — the same set of instructions stepped byte by byte, the Pike
+   * VM's work without its thread bookkeeping — for {@link UNCACHED_BYTES} bytes, and then tries
+   * the cache again: a pattern whose states settle (`.{1,1000}x` after its first thousand bytes)
+   * gets the cached speed back.
+   */
   test(input: string): boolean {
     const classOf = this.classOf;
     const stride = this.stride;
     if (this.initial === UNKNOWN) this.initial = this.intern(EMPTY, Context.Edge);
     let state = this.initial;
-    for (let i = 0; i < input.length; i++) {
-      const column = classOf[input.charCodeAt(i)];
-      let next = this.table[state * stride + column];
-      if (next < 0) {
-        if (next === MATCH) return true;
-        if (next === DEAD) return false;
-        next = this.transition(state, column);
-        if (next === MATCH) return true;
-        if (next === DEAD) return false;
+    let i = 0;
+    while (i < input.length) {
+      this.resets = 0;
+      this.built = 0;
+      const start = i;
+      let thrashing = false;
+      for (; i < input.length; i++) {
+        const column = classOf[input.charCodeAt(i)];
+        let next = this.table[state * stride + column];
+        if (next < 0) {
+          if (next === MATCH) return true;
+          if (next === DEAD) return false;
+          next = this.transition(state, column);
+          if (next === MATCH) return true;
+          if (next === DEAD) return false;
+          if (this.resets >= GIVE_UP_RESETS && i - start < this.built * MIN_BYTES_PER_STATE) thrashing = true;
+        }
+        state = next;
+        if (thrashing) {
+          i++;
+          break;
+        }
       }
-      state = next;
+      if (!thrashing) break;
+      // Uncached: step the instruction set directly, then rebuild a cache from where it ends.
+      let roots = this.roots[state];
+      let before = this.before[state];
+      const end = Math.min(input.length, i + UNCACHED_BYTES);
+      for (; i < end; i++) {
+        const byte = input.charCodeAt(i);
+        const { consuming, matched } = this.closure(roots, true, before, contextOf(byte));
+        if (matched) return true;
+        const targets = this.step(consuming, byte);
+        if (targets.length === 0 && this.startDiesAfterFirst) return false;
+        roots = Int32Array.from(targets).sort();
+        before = contextOf(byte);
+      }
+      this.reset();
+      state = this.intern(roots, before);
     }
     let last = this.table[state * stride + stride - 1];
     if (last === UNKNOWN) last = this.transition(state, stride - 1);
     return last === MATCH;
+  }
+
+  /** Cache clears and states built during the current run of the cached search. */
+  private resets = 0;
+  private built = 0;
+
+  /** The instructions the byte-consuming ones of `consuming` move to on `byte`, each once. */
+  private step(consuming: readonly number[], byte: number): number[] {
+    const targets: number[] = [];
+    const seen = this.nextMark();
+    for (const pc of consuming) {
+      const target = step(this.insts[pc], byte);
+      if (target >= 0 && this.mark[target] !== seen) {
+        this.mark[target] = seen;
+        targets.push(target);
+      }
+    }
+    return targets;
   }
 
   /** Computes (and caches) the move from `state` on a class (`stride - 1` = end of input). */
@@ -194,15 +257,7 @@ export class LazyDfa {
     } else if (atEnd) {
       next = DEAD;
     } else {
-      const targets: number[] = [];
-      const seen = this.nextMark();
-      for (const pc of consuming) {
-        const target = step(this.insts[pc], byte);
-        if (target >= 0 && this.mark[target] !== seen) {
-          this.mark[target] = seen;
-          targets.push(target);
-        }
-      }
+      const targets = this.step(consuming, byte);
       if (targets.length === 0 && this.startDiesAfterFirst) {
         next = DEAD;
       } else {
@@ -246,10 +301,12 @@ export class LazyDfa {
     this.before.push(before);
     this.ids.set(key, id);
     this.used += this.stateCost(roots.length, key);
+    this.built++;
     return id;
   }
 
   private reset(): void {
+    this.resets++;
     this.table = new Int32Array(this.stride * 16).fill(UNKNOWN);
     this.roots = [];
     this.before = [];

@@ -74,6 +74,11 @@ export type RegexCompileResult =
       readonly regex: CompiledRegex;
       /** The estimated compiled size, as compared with `sizeLimit`. */
       readonly size: number;
+      /**
+       * True when the pattern needs the Pike VM for every search (Unicode word boundaries):
+       * its cost per input byte grows with its size several times faster than on the DFA.
+       */
+      readonly pikeOnly: boolean;
     }
   | {
       readonly ok: false;
@@ -238,7 +243,8 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
     }
     const linear = (h: Hir, groups: number): Engine => new LinearEngine(compileProgram(h, groups), options.engine !== 'pikevm' && dfaSupports(h));
     const native = options.engine === undefined || options.engine === 'auto' ? nativeFastPath(hir) : undefined;
-    if (native === undefined) return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, linear(hir, captureCount)), size };
+    const pikeOnly = !dfaSupports(hir);
+    if (native === undefined) return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, linear(hir, captureCount)), size, pikeOnly };
     // The linear side is derived again from the pattern when first needed (captures, or an
     // input over the native limit), so a compiled regex on this path keeps neither the HIR
     // nor a program.
@@ -247,7 +253,7 @@ export function compileRegex(pattern: string, options: RegexOptions = {}): Regex
       return linear(translate(again.ast, { utf8Literals: options.utf8Literals }), again.captureCount);
     };
     const engine = new NativeEngine(native.re, buildLinear, native.maxInput);
-    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, engine), size };
+    return { ok: true, regex: new CompiledRegexImpl(pattern, captureCount, engine), size, pikeOnly };
   } catch (e) {
     if (e instanceof RegexError) return failure(e, pattern);
     if (e instanceof RangeError) {

@@ -446,6 +446,23 @@ export function pikeSearch(prog: Program, h: string, wantCaptures: boolean): Int
   const stackVal: number[] = [];
   let matched: Int32Array | undefined;
 
+  // Assertions are decided once per position, not once per thread: a Unicode word boundary
+  // decodes a code point on each side, and hundreds of threads may ask at one position.
+  const lookCache = new Map<Look, boolean>();
+  let lookCacheAt = -1;
+  const lookAt = (look: Look, at: number): boolean => {
+    if (at !== lookCacheAt) {
+      lookCache.clear();
+      lookCacheAt = at;
+    }
+    let known = lookCache.get(look);
+    if (known === undefined) {
+      known = lookMatches(look, h, at);
+      lookCache.set(look, known);
+    }
+    return known;
+  };
+
   const addThread = (list: ThreadList, pc0: number, at: number): void => {
     stackPc.push(pc0);
     stackVal.push(0);
@@ -481,7 +498,7 @@ export function pikeSearch(prog: Program, h: string, wantCaptures: boolean): Int
           stackVal.push(0);
           break;
         case 'look':
-          if (lookMatches(inst.look, h, at)) {
+          if (lookAt(inst.look, at)) {
             stackPc.push(inst.next);
             stackVal.push(0);
           }
