@@ -49,6 +49,9 @@ export interface CheckEnvironment {
  */
 export const DEFAULT_REGEX_COST_LIMIT = 64 * 1024;
 
+/** Largest array index (the engine's index type is a 32-bit unsigned integer). */
+const MAX_ARRAY_INDEX = 0xffffffff;
+
 export interface CheckOptions {
   wildcardStarLimit?: number;
   regexSizeLimit?: number;
@@ -480,8 +483,9 @@ class Checker {
           return undefined;
         }
         const index = parsed.value;
-        if (index < 0 || typeof index === 'bigint') {
-          this.bag.error('invalid-index', 'expected a non-negative integer as index', selector.span);
+        // The engine's index is a 32-bit unsigned integer: 2^32 and above are refused.
+        if (index < 0 || typeof index === 'bigint' || index > MAX_ARRAY_INDEX) {
+          this.bag.error('invalid-index', `expected a non-negative integer below 2^32 as index`, selector.span);
           return undefined;
         }
         if (container.kind !== 'Array') return notIndexable(`[${selector.literal.text}]${container.kind === 'Map' ? ' (a map is indexed by a quoted key)' : ''}`);
