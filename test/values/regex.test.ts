@@ -279,10 +279,10 @@ const REJECTED: readonly (readonly [string, string, number, number])[] = [
   ['(?u)\\p{Hyphen}', 'not supported by this implementation', 4, 10],
 ];
 
-describe('rejected patterns', () => {
+describe('rejected patterns (strict reading: utf8Literals false, Rust regex-syntax)', () => {
   for (const [pattern, message, offset, length] of REJECTED) {
     it(pattern, () => {
-      const r = compileRegex(pattern);
+      const r = compileRegex(pattern, { utf8Literals: false });
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.message).toContain(message);
@@ -353,9 +353,17 @@ describe('exec', () => {
 });
 
 describe('byte-mode edge cases', () => {
-  it('(?i)é is an error in byte mode, as in Rust; utf8Literals makes it a UTF-8 byte literal without folding', () => {
-    expect(compileRegex('(?i)é').ok).toBe(false);
-    const re = compile('(?i)é', { utf8Literals: true });
+  it('non-ASCII literals outside classes are UTF-8 byte literals by default (the engine), errors in the strict reading', () => {
+    for (const pattern of ['é', 'caf(?i)é', '\\x{E9}', '\\u00E9', '😀', '(?u:é)é']) {
+      expect(compileRegex(pattern).ok, pattern).toBe(true);
+      expect(compileRegex(pattern, { utf8Literals: false }).ok, pattern).toBe(false);
+    }
+    for (const pattern of ['[é]', '[a-é]']) expect(compileRegex(pattern).ok, pattern).toBe(false);
+  });
+
+  it('(?i)é is a UTF-8 byte literal without folding (an error in the strict reading, as in Rust)', () => {
+    expect(compileRegex('(?i)é', { utf8Literals: false }).ok).toBe(false);
+    const re = compile('(?i)é');
     expect(re.test('é')).toBe(true);
     expect(re.test('É')).toBe(false);
     expect(compile('^caf\\x{E9}$', { utf8Literals: true }).test('café')).toBe(true);

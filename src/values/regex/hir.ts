@@ -93,9 +93,9 @@ const EMPTY_HIR: Hir = { kind: 'empty' };
 /** Options of {@link translate}. */
 export interface TranslateOptions {
   /**
-   * Non-standard escape hatch: let non-ASCII literal characters outside
-   * classes match their UTF-8 encoding in byte mode instead of being
-   * rejected like Rust does. Off by default.
+   * Let non-ASCII literal characters outside classes match their UTF-8
+   * encoding in byte mode, as Cloudflare's engine does (default). `false`
+   * rejects them with Rust regex-syntax's "Unicode not allowed here".
    */
   readonly utf8Literals?: boolean;
 }
@@ -189,7 +189,7 @@ class Translator {
     if ('byte' in s) return { kind: 'literal', bytes: [s.byte] };
     const c = s.char;
     if (!this.unicode() && c > 0x7f) {
-      if (this.options.utf8Literals !== true) throw regexError('UnicodeNotAllowed', lit.span);
+      if (this.options.utf8Literals === false) throw regexError('UnicodeNotAllowed', lit.span);
       return { kind: 'literal', bytes: utf8Bytes(c) };
     }
     if (this.caseInsensitive()) {

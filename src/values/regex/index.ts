@@ -52,9 +52,9 @@ export interface RegexOptions {
   /** Maximum nesting depth of the pattern. Default {@link DEFAULT_NESTING_LIMIT} (250). */
   readonly nestingLimit?: number;
   /**
-   * Non-standard: in byte mode, let a non-ASCII literal character outside a
-   * class (`é`, `\x{E9}`) match its UTF-8 bytes instead of failing with
-   * "Unicode not allowed here" as Rust does. Default false.
+   * In byte mode, let a non-ASCII literal character outside a class (`é`,
+   * `\x{E9}`) match its UTF-8 bytes, as Cloudflare's engine does. Default
+   * true; `false` fails with Rust regex-syntax's "Unicode not allowed here".
    */
   readonly utf8Literals?: boolean;
   /**
