@@ -53,7 +53,9 @@ function condition(node: CheckedCondition, s: readonly unknown[], nne: boolean):
     case 'quantifier': {
       const values = arrayCondition(node.argument, s, nne);
       if (node.quantifier === 'any') return values !== undefined && values.includes(true);
-      return values !== undefined && !values.includes(false);
+      // A missing array: false for the bare argument, an empty array (all: true) when wrapped.
+      if (values === undefined) return !(node.argument.kind === 'value' && node.argument.direct === true);
+      return !values.includes(false);
     }
     case 'value':
       return value(node.value, s, nne) === true;

@@ -44,7 +44,12 @@ export type CheckedCondition =
   | { kind: 'quantifier'; quantifier: 'any' | 'all'; argument: CheckedCondition; array: false; span: Span }
   | { kind: 'constant'; value: boolean; array: false; span: Span }
   | { kind: 'compare'; left: CheckedValue; test: ComparisonTest; array: boolean; span: Span }
-  | { kind: 'value'; value: CheckedValue; array: boolean; span: Span };
+  /**
+   * A Bool or Array<Bool> value used as a condition. `direct` marks the bare argument of
+   * any()/all() (`all(ab)`, not `all((ab))`): the engine evaluates that field itself, so a
+   * missing one makes both false, while any wrapped form yields an empty array for it.
+   */
+  | { kind: 'value'; value: CheckedValue; array: boolean; span: Span; direct?: boolean };
 
 /** The right-hand side of a comparison, shaped for the left-hand type. */
 export type ComparisonTest =

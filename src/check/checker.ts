@@ -52,6 +52,13 @@ export const DEFAULT_REGEX_COST_LIMIT = 64 * 1024;
 /** Largest array index (the engine's index type is a 32-bit unsigned integer). */
 const MAX_ARRAY_INDEX = 0xffffffff;
 
+/** The expression an index chain starts from (`f(x)` in `f(x)[*][0]`). */
+function indexBase(node: IndexExpression): ValueExpression {
+  let base: ValueExpression = node;
+  while (base.kind === 'Index') base = base.object;
+  return base;
+}
+
 export interface CheckOptions {
   wildcardStarLimit?: number;
   regexSizeLimit?: number;
@@ -164,7 +171,15 @@ class Checker {
       this.bag.error('type-mismatch', `expected value of type Array<Bool>, but got ${shown}: compare the elements, e.g. any(x[*] eq "a")`, node.span);
       return undefined;
     }
-    return this.valueAsCondition(value, node.span);
+    // The engine refuses the elements of a Bool container taken directly (`any(ab[*])`): its
+    // argument is then a Bool per element, not an Array<Bool>. A function mapped over `[*]`
+    // (`any(starts_with(x[*], "a"))`) does give an array.
+    if (node.kind === 'Index' && value.mapped && value.type === BOOL && indexBase(node).kind === 'Field') {
+      this.bag.error('type-mismatch', 'expected value of type Array<Bool>, but got Bool: write the container itself, any(x), or compare its elements, any(x[*] eq true)', node.span);
+      return undefined;
+    }
+    const condition = this.valueAsCondition(value, node.span);
+    return condition?.kind === 'value' ? { ...condition, direct: true } : condition;
   }
 
   private valueAsCondition(value: CheckedValue, span: Span): CheckedCondition | undefined {

@@ -120,11 +120,15 @@ class Compiler implements PartCompiler {
               };
         }
         const argument = this.arrayCondition(node.argument);
+        // A missing array: the bare argument (`all(ab)`) is false, as the engine reads the field
+        // itself; any wrapped form (`all((ab))`, `all(not ab)`) is an empty array, so `all` is
+        // vacuously true (the engine's results).
+        const missingAll = !(node.argument.kind === 'value' && node.argument.direct === true);
         return node.quantifier === 'any'
           ? (s) => argument(s)?.includes(true) ?? false
           : (s) => {
               const values = argument(s);
-              return values !== undefined && !values.includes(false);
+              return values === undefined ? missingAll : !values.includes(false);
             };
       }
       case 'value': {
