@@ -280,6 +280,12 @@ describe('diagnostics', () => {
     expect([d!.line, d!.column]).toEqual([2, 5]);
   });
 
+  it('suggests the split when an unknown identifier is a keyword glued to a name', () => {
+    const messages = (text: string) => scheme.validate(text).map((d) => d.message);
+    expect(messages('notssl')).toEqual(['unknown identifier `notssl`; did you mean `not ssl`?']);
+    expect(messages('http.host eq "a" and notssl')).toEqual(['unknown identifier `notssl`; did you mean `not ssl`?']);
+  });
+
   it('never throws from validate, whatever it is given', () => {
     for (const input of ['', ' ', '(((', '"', 'r#', '{', '}', '$', '[*]', 'a[', '\u0000', '\ud800', 'not', 'any(', 'x'.repeat(5000)]) {
       const diagnostics = scheme.validate(input);

@@ -59,6 +59,9 @@ function indexBase(node: IndexExpression): ValueExpression {
   return base;
 }
 
+/** Keywords that may precede a name (tried when an unknown identifier starts with one). */
+const GLUED_KEYWORDS = ['not'] as const;
+
 export interface CheckOptions {
   wildcardStarLimit?: number;
   regexSizeLimit?: number;
@@ -474,7 +477,7 @@ class Checker {
       return undefined;
     }
     if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/.test(name)) {
-      const suggestion = closestName(name, this.env.names());
+      const suggestion = this.keywordSplit(name) ?? closestName(name, this.env.names());
       this.bag.error('unknown-identifier', `unknown identifier \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`, span);
     }
     return undefined;
@@ -519,6 +522,20 @@ class Checker {
         if (container.kind !== 'Array' && container.kind !== 'Map') return notIndexable('[*]');
         return { kind: 'each', object, type: container.element, mapped: true, span };
     }
+  }
+
+  /**
+   * `not b` for `notb`: Cloudflare's engine reads a keyword glued to a name as two tokens;
+   * this library needs a word boundary (so that fields such as `notes` work) and suggests the
+   * split when the rest is a known name.
+   */
+  private keywordSplit(name: string): string | undefined {
+    for (const keyword of GLUED_KEYWORDS) {
+      if (name.length <= keyword.length || !name.startsWith(keyword)) continue;
+      const rest = name.slice(keyword.length);
+      if (this.env.field(rest) !== undefined || this.env.function(rest) !== undefined) return `${keyword} ${rest}`;
+    }
+    return undefined;
   }
 
   private call(node: ValueExpression & { kind: 'Call' }): CheckedValue | undefined {
