@@ -8,9 +8,10 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseJson, JsonSyntaxError } from './json-source.js';
+import { readRegularFile, RegularFileError, specialFileKind, type SpecialFileKind } from '../node/regular-file.js';
 import pc from 'picocolors';
 
 /** Exit codes: 0 success, 1 problems found in the input (or failed tests), 2 usage or I/O error. */
@@ -149,12 +150,11 @@ function reasonOf(error: unknown): string {
 
 /** What a non-regular file is, for messages. */
 function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'is a directory';
-  if (stats.isFIFO()) return 'not a regular file (a FIFO)';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'not a regular file (a device)';
-  if (stats.isSocket()) return 'not a regular file (a socket)';
-  return 'not a regular file';
+  return notRegular(specialFileKind(stats) ?? 'a special file');
 }
+
+const notRegular = (kind: SpecialFileKind): string =>
+  kind === 'a directory' ? 'is a directory' : kind === 'a special file' ? 'not a regular file' : `not a regular file (${kind})`;
 
 /**
  * Checks that `file` (relative to `cwd`) is a regular file, without opening it: a FIFO would
@@ -178,38 +178,11 @@ export function statRegularFile(file: string, cwd: string): Stats {
  * given.
  */
 export function readBytes(file: string, cwd: string, limit = MAX_INPUT_BYTES): Buffer {
-  const stats = statRegularFile(file, cwd);
-  const tooLarge = () => new CliError(`cannot read ${file}: larger than ${formatBytes(limit)}`);
-  if (stats.size > limit) throw tooLarge();
-  let fd: number;
   try {
-    // Non-blocking: had the path become a FIFO since the check, opening it would not wait.
-    fd = openSync(resolve(cwd, file), constants.O_RDONLY | constants.O_NONBLOCK);
+    return readRegularFile(resolve(cwd, file), limit);
   } catch (error) {
-    throw new CliError(`cannot read ${file}: ${reasonOf(error)}`);
-  }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) throw new CliError(`cannot read ${file}: ${kindOf(opened)}`);
-    // Read until the end rather than trusting the size: the file may grow, and some (procfs)
-    // report 0. Never more than `limit` + 1 bytes.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const want = Math.min(limit + 1 - total, Math.max(opened.size + 1 - total, 65536));
-      const chunk = Buffer.allocUnsafe(want);
-      const n = readSync(fd, chunk, 0, want, null);
-      if (n === 0) break;
-      chunks.push(n === want ? chunk : chunk.subarray(0, n));
-      total += n;
-      if (total > limit) throw tooLarge();
-    }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`cannot read ${file}: ${reasonOf(error)}`);
-  } finally {
-    closeSync(fd);
+    if (!(error instanceof RegularFileError)) throw new CliError(`cannot read ${file}: ${reasonOf(error)}`);
+    throw new CliError(`cannot read ${file}: ${error.reason === 'special' ? notRegular(error.kind!) : `larger than ${formatBytes(limit)}`}`);
   }
 }
 
