@@ -18,7 +18,7 @@
  */
 
 import type { Hir, Look } from './hir.js';
-import type { Program } from './pikevm.js';
+import { byteTarget, type Program } from './pikevm.js';
 
 /** What precedes a position (or follows it): the only facts the supported assertions read. */
 const enum Context {
@@ -235,7 +235,7 @@ export class LazyDfa {
     const targets: number[] = [];
     const seen = this.nextMark();
     for (const pc of consuming) {
-      const target = step(this.insts[pc], byte);
+      const target = byteTarget(this.insts[pc], byte);
       if (target >= 0 && this.mark[target] !== seen) {
         this.mark[target] = seen;
         targets.push(target);
@@ -374,18 +374,6 @@ const EMPTY = new Int32Array(0);
 /** The cache key of a state: its context before and its sorted instruction set. */
 const stateKey = (roots: ArrayLike<number>, before: Context): string => `${before}:${Array.prototype.join.call(roots, ',')}`;
 
-/** The instruction a byte-consuming instruction moves to on `byte`, or -1. */
-function step(inst: Program['insts'][number], byte: number): number {
-  if (inst.op === 'range') return byte >= inst.lo && byte <= inst.hi ? inst.next : -1;
-  if (inst.op === 'sparse') {
-    const t = inst.table;
-    for (let k = 0; k < t.length; k += 3) {
-      if (byte < t[k]) break;
-      if (byte <= t[k + 1]) return t[k + 2];
-    }
-  }
-  return -1;
-}
 
 /**
  * Splits the 256 byte values into classes no instruction or assertion distinguishes: every

@@ -228,6 +228,19 @@ class Compiler {
   }
 }
 
+/** The instruction a byte-consuming instruction moves to on `byte` (-1: none; also at the end, byte -1). */
+export function byteTarget(inst: Inst, byte: number): number {
+  if (inst.op === 'range') return byte >= inst.lo && byte <= inst.hi ? inst.next : -1;
+  if (inst.op === 'sparse') {
+    const t = inst.table;
+    for (let k = 0; k < t.length; k += 3) {
+      if (byte < t[k]) break;
+      if (byte <= t[k + 1]) return t[k + 2];
+    }
+  }
+  return -1;
+}
+
 /** A compiled NFA program. */
 export interface Program {
   readonly insts: readonly Inst[];
@@ -530,19 +543,9 @@ export function pikeSearch(prog: Program, h: string, wantCaptures: boolean): Int
       let next = -1;
       switch (inst.op) {
         case 'range':
-          if (byte >= inst.lo && byte <= inst.hi) next = inst.next;
+        case 'sparse':
+          next = byteTarget(inst, byte);
           break;
-        case 'sparse': {
-          const t = inst.table;
-          for (let k = 0; k < t.length; k += 3) {
-            if (byte < t[k]) break;
-            if (byte <= t[k + 1]) {
-              next = t[k + 2];
-              break;
-            }
-          }
-          break;
-        }
         case 'match':
           if (slots === 0) return new Int32Array(0);
           matched = clist.caps.slice(i * slots, i * slots + slots);
