@@ -54,6 +54,71 @@ describe('Scheme construction', () => {
   });
 });
 
+describe('alias fields (aliasOf)', () => {
+  // The alias is declared before its field: registration order does not matter.
+  const scheme = new Scheme({
+    fields: {
+      'geo.country': { type: 'Bytes', aliasOf: 'country', deprecated: 'use country instead' },
+      country: 'Bytes',
+      asn: 'Int',
+      'legacy.asn': { type: 'Int', aliasOf: 'asn' },
+      'older.asn': { type: 'Int', aliasOf: 'asn' },
+    },
+  });
+  const legacy = scheme.compile('geo.country eq "RU"');
+  const current = scheme.compile('country eq "RU"');
+
+  it('gives the value supplied under either name to both, in plain values, Maps and contexts', () => {
+    for (const values of [{ country: 'RU' }, { 'geo.country': 'RU' }, new Map([['geo.country', 'RU']])]) {
+      expect(legacy.execute(values)).toBe(true);
+      expect(current.execute(values)).toBe(true);
+      expect(legacy.execute(scheme.context(values))).toBe(true);
+      expect(current.execute(scheme.context(values))).toBe(true);
+    }
+    expect(scheme.compile('legacy.asn eq 13335 and older.asn eq 13335 and asn eq 13335').execute({ 'older.asn': 13335 })).toBe(true);
+  });
+
+  it('prefers the field\'s own name when both are supplied, in any order, and skips unusable values', () => {
+    const both = [{ country: 'GB', 'geo.country': 'RU' }, { 'geo.country': 'RU', country: 'GB' }];
+    for (const values of both) {
+      expect(legacy.execute(values)).toBe(false);
+      expect(legacy.execute(scheme.context(values))).toBe(false);
+      expect(scheme.compile('geo.country eq "GB"').execute(scheme.context(values))).toBe(true);
+    }
+    // A value of the wrong type under the field's name is missing, so the alias supplies it.
+    expect(current.execute({ country: 42, 'geo.country': 'RU' })).toBe(true);
+    expect(current.execute(scheme.context({ country: 42, 'geo.country': 'RU' }))).toBe(true);
+    expect(current.execute({})).toBe(false);
+  });
+
+  it('keeps the alias visible: fields(), the deprecation warning, and the names an expression reads', () => {
+    expect(scheme.fieldInfo('geo.country')).toEqual({ name: 'geo.country', type: 'Bytes', deprecated: 'use country instead', aliasOf: 'country' });
+    expect(legacy.diagnostics.map((d) => d.code)).toEqual(['deprecated-field']);
+    expect(scheme.compile('geo.country eq "a" or country eq "b"').fields).toEqual(['geo.country', 'country']);
+  });
+
+  it('refuses aliases of unknown fields, of aliases, of themselves, of another type, or named by a non-string', () => {
+    const problems = (aliases: Record<string, unknown>): string => {
+      try {
+        new Scheme({ fields: { asn: 'Int', 'legacy.asn': { type: 'Int', aliasOf: 'asn' }, ...aliases } as never });
+      } catch (error) {
+        expect((error as WirefilterError).code).toBe('invalid-scheme');
+        return (error as Error).message;
+      }
+      return '';
+    };
+    expect(problems({ x: { type: 'Int', aliasOf: 'nope' } })).toContain('field `x`: aliasOf names `nope`, which is not a field of this scheme');
+    expect(problems({ x: { type: 'Int', aliasOf: 'legacy.asn' } })).toContain('field `x`: aliasOf names `legacy.asn`, itself an alias');
+    expect(problems({ x: { type: 'Int', aliasOf: 'x' } })).toContain('field `x`: aliasOf names itself');
+    expect(problems({ x: { type: 'Bytes', aliasOf: 'asn' } })).toContain('an alias must have its field\'s type (`asn` is Int, this is Bytes)');
+    expect(problems({ x: { type: 'Int', aliasOf: 7 } })).toContain('field `x`: aliasOf must be a field name, got number');
+    // Two aliases naming each other: neither is a field of its own.
+    const cycle = problems({ p: { type: 'Int', aliasOf: 'q' }, q: { type: 'Int', aliasOf: 'p' } });
+    expect(cycle).toContain('field `p`: aliasOf names `q`, itself an alias');
+    expect(cycle).toContain('field `q`: aliasOf names `p`, itself an alias');
+  });
+});
+
 describe('execution', () => {
   const scheme = new Scheme({ fields });
 

@@ -47,7 +47,7 @@ export function parseLists(value: unknown, file: string): Record<string, ListDef
 
 /**
  * Reads a scheme definition: `{ "fields": {...}, "lists"?: {...}, "options"?: {...} }` where
- * `fields` maps names to a type or `{ "type", "description"?, "deprecated"? }`, or is an array
+ * `fields` maps names to a type or `{ "type", "description"?, "deprecated"?, "aliasOf"? }`, or is an array
  * of `{ "name", "type", ... }` entries (the shape of Cloudflare's `fields.json`). A bare array
  * is taken as the fields.
  */

@@ -26,6 +26,7 @@ import { acceptedLanguages, fetchHeaderLines, headerFields, nodeHeaderLines, par
 import { asciiLowerString, fromBinary, keyFromBinary, nullMap, pushEntry, toBinary } from './request/text.js';
 import { normalizePath, pathExtension, splitPairs, splitTarget, type UrlNormalization } from './request/url.js';
 import { workersCfFields } from './request/workers-cf.js';
+import { FIELD_ALIASES } from './scheme.js';
 
 export type { UrlNormalization } from './request/url.js';
 export { WORKERS_CF_MAPPINGS, type WorkersCfMapping } from './request/workers-cf.js';
@@ -303,19 +304,7 @@ export const FACT_SHORTCUTS: readonly FactShortcut[] = [
   { fact: 'edgeServerPort', field: 'cf.edge.server_port' },
 ];
 
-/**
- * Fields Cloudflare documents as carrying the same value: `[canonical, alias]`. Whichever of
- * the two is known is copied to the other, so rules using legacy names keep working.
- */
-export const FIELD_ALIASES: readonly (readonly [string, string])[] = [
-  ['ip.src.asnum', 'ip.geoip.asnum'],
-  ['ip.src.country', 'ip.geoip.country'],
-  ['ip.src.continent', 'ip.geoip.continent'],
-  ['ip.src.subdivision_1_iso_code', 'ip.geoip.subdivision_1_iso_code'],
-  ['ip.src.subdivision_2_iso_code', 'ip.geoip.subdivision_2_iso_code'],
-  ['ip.src.is_in_european_union', 'ip.geoip.is_in_european_union'],
-  ['cf.bot_management.verified_bot', 'cf.client.bot'],
-];
+export { FIELD_ALIASES } from './scheme.js';
 
 /**
  * Extensions for which Cloudflare sets `cf.bot_management.static_resource` (from the

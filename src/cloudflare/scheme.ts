@@ -41,6 +41,23 @@ export interface CloudflareSchemeConfig {
   options?: SchemeOptions;
 }
 
+/**
+ * Fields Cloudflare documents as carrying the same value: `[canonical, alias]`. The scheme
+ * declares each alias with `aliasOf`, so supplying either name gives both (contexts,
+ * `Filter.execute`); `requestFields` writes both names.
+ */
+export const FIELD_ALIASES: readonly (readonly [string, string])[] = [
+  ['ip.src.asnum', 'ip.geoip.asnum'],
+  ['ip.src.country', 'ip.geoip.country'],
+  ['ip.src.continent', 'ip.geoip.continent'],
+  ['ip.src.subdivision_1_iso_code', 'ip.geoip.subdivision_1_iso_code'],
+  ['ip.src.subdivision_2_iso_code', 'ip.geoip.subdivision_2_iso_code'],
+  ['ip.src.is_in_european_union', 'ip.geoip.is_in_european_union'],
+  ['cf.bot_management.verified_bot', 'cf.client.bot'],
+];
+
+const ALIAS_OF = new Map(FIELD_ALIASES.map(([canonical, alias]) => [alias, canonical]));
+
 /** The replacement a deprecated field's notes name ("prefer ip.src.asnum"), or its notes. */
 function deprecationText(field: CatalogueField): string {
   const replacement = /prefer ([a-z0-9_.]+[a-z0-9_])/.exec(field.notes ?? '')?.[1];
@@ -59,6 +76,7 @@ export function cloudflareFieldDefinitions(): Record<string, FieldDefinition> {
       ...(field.notes !== undefined && { notes: field.notes }),
       ...(field.plan !== undefined && { plan: field.plan }),
       ...(field.deprecated === true && { deprecated: deprecationText(field) }),
+      ...(ALIAS_OF.has(field.name) && { aliasOf: ALIAS_OF.get(field.name) }),
     };
   }
   return fields;

@@ -11,7 +11,8 @@ import { DiagnosticBag, type Diagnostic } from '../check/diagnostics.js';
 import { compileCondition, type ConditionFn } from '../compile/compiler.js';
 import { contextSchemeMismatch, ExecutionContext, isExecutionContext, readFieldValue, type FieldValues } from '../compile/context.js';
 import { converterFor, publicConverterFor, type ValueConverter } from '../compile/runtime-values.js';
-import { requireString, WirefilterError } from '../errors.js';
+import { describeType, requireString, WirefilterError } from '../errors.js';
+import { elideMiddle } from '../check/diagnostics.js';
 import { describeParameterType, requireType, type ArgumentKind, type BuiltinFunction, type FunctionDefinition, type ParameterSpec } from '../functions/definition.js';
 import { STANDARD_FUNCTIONS } from '../functions/standard-library.js';
 import { parseExpression, type ParseResult } from '../syntax/parser.js';
@@ -80,6 +81,12 @@ export interface FieldDefinition {
   notes?: string;
   /** Plan or add-on needed, e.g. `Enterprise`. */
   plan?: string;
+  /**
+   * The name of another field of the scheme this one is a second name for (a legacy name such
+   * as `ip.geoip.country` for `ip.src.country`). Both names read one value: supplying either
+   * gives both. The types must be equal; an alias of an alias is refused.
+   */
+  aliasOf?: string;
 }
 
 /** A list usable with `in $name`. */
@@ -110,6 +117,8 @@ export interface SchemeField {
   readonly plan?: string;
   /** Present when deprecated: the replacement or the reason. */
   readonly deprecated?: string;
+  /** Present for a second name of another field: that field's name (they share one value). */
+  readonly aliasOf?: string;
 }
 
 /** A function, as reported by {@link Scheme.functions}. */
@@ -128,6 +137,14 @@ export interface SchemeFunction {
 interface RegisteredField extends FieldInfo {
   readonly convert: ValueConverter;
   readonly metadata: SchemeField;
+  /** The field this one is a second name for; `undefined` for a field of its own. */
+  readonly aliasOf: string | undefined;
+  /**
+   * The names whose supplied values fill this field's slot, in order of preference: the
+   * field's own name first, then its aliases (or, for an alias, its field and that field's
+   * other aliases).
+   */
+  readonly names: string[];
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
@@ -204,7 +221,7 @@ export class Filter {
     const slots = this.scratch ?? new Array<unknown>(this.slotCount).fill(undefined);
     this.scratch = undefined;
     try {
-      for (const field of this.used) slots[field.slot] = field.convert(readFieldValue(values, field.name));
+      for (const field of this.used) slots[field.slot] = readSlotValue(values, field);
       return this.run(slots);
     } finally {
       // Drop the request's values so the filter does not keep them alive.
@@ -218,6 +235,17 @@ export class Filter {
   private get slotCount(): number {
     return this.used.reduce((max, field) => Math.max(max, field.slot + 1), 0);
   }
+}
+
+/** A field's value from caller-supplied values: under its own name, else under an alias. */
+function readSlotValue(values: FieldValues, field: RegisteredField): unknown {
+  const names = field.names;
+  if (names.length === 1) return field.convert(readFieldValue(values, names[0]!));
+  for (const name of names) {
+    const value = field.convert(readFieldValue(values, name));
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 /** Throws a clear error for field values that are not an object or `Map` (e.g. `null`). */
@@ -240,31 +268,25 @@ export class Scheme implements CheckEnvironment {
   private readonly fieldMap = new Map<string, RegisteredField>();
   private readonly functionMap = new Map<string, BuiltinFunction>(STANDARD_FUNCTIONS);
   private readonly listMap = new Map<string, ListInfo>();
+  /** Slots of a context: one per field of its own (aliases share their field's). */
+  private slotCount = 0;
 
   constructor(definition: SchemeDefinition) {
     const problems: string[] = [];
     this.options = Object.freeze({ ...definition.options });
     this.hasListRegistry = definition.lists !== undefined;
-    for (const [name, spec] of Object.entries(definition.fields ?? {})) {
-      const typeName = typeof spec === 'string' ? spec : spec?.type;
-      try {
-        if (!NAME.test(name)) throw new TypeError(`field \`${name}\`: invalid name (dotted segments of letters, digits and _)`);
-        const type = requireType(typeName, `field \`${name}\``);
-        const details = typeof spec === 'object' ? spec : undefined;
-        const flag = details?.deprecated;
-        const deprecated = flag === true ? 'this field may be removed' : typeof flag === 'string' ? flag : undefined;
-        const metadata: SchemeField = Object.freeze({
-          name,
-          type: formatType(type),
-          ...(details?.description !== undefined && { description: details.description }),
-          ...(details?.category !== undefined && { category: details.category }),
-          ...(details?.notes !== undefined && { notes: details.notes }),
-          ...(details?.plan !== undefined && { plan: details.plan }),
-          ...(deprecated !== undefined && { deprecated }),
-        });
-        this.fieldMap.set(name, { name, type, slot: this.fieldMap.size, convert: converterFor(type), deprecated, metadata });
-      } catch (error) {
-        problems.push((error as Error).message);
+    // Fields of their own first (each gets a slot), then aliases (which share their field's).
+    const fieldEntries = Object.entries(definition.fields ?? {});
+    const aliasTarget = (spec: unknown): unknown => (typeof spec === 'object' && spec !== null ? (spec as FieldDefinition).aliasOf : undefined);
+    for (const pass of ['own', 'alias'] as const) {
+      for (const [name, spec] of fieldEntries) {
+        const aliasOf = aliasTarget(spec);
+        if ((aliasOf === undefined) !== (pass === 'own')) continue;
+        try {
+          this.registerField(name, spec, aliasOf, () => this.slotCount++, (other) => aliasTarget(definition.fields[other]) !== undefined);
+        } catch (error) {
+          problems.push((error as Error).message);
+        }
       }
     }
     for (const [name, definitionOfFunction] of Object.entries(definition.functions ?? {})) {
@@ -286,6 +308,46 @@ export class Scheme implements CheckEnvironment {
     if (problems.length > 0) {
       throw new WirefilterError(`invalid scheme:\n${problems.map((p) => `- ${p}`).join('\n')}`, [], undefined, 'invalid-scheme');
     }
+  }
+
+  private registerField(name: string, spec: TypeName | FieldDefinition, aliasOf: unknown, nextSlot: () => number, isAlias: (name: string) => boolean): void {
+    if (!NAME.test(name)) throw new TypeError(`field \`${name}\`: invalid name (dotted segments of letters, digits and _)`);
+    const typeName = typeof spec === 'string' ? spec : spec?.type;
+    const type = requireType(typeName, `field \`${name}\``);
+    const details = typeof spec === 'object' ? spec : undefined;
+    let target: RegisteredField | undefined;
+    if (aliasOf !== undefined) {
+      if (typeof aliasOf !== 'string') throw new TypeError(`field \`${name}\`: aliasOf must be a field name, got ${describeType(aliasOf)}`);
+      target = this.fieldMap.get(aliasOf);
+      if (target === undefined || target.aliasOf !== undefined) {
+        const what = aliasOf === name ? 'itself' : target !== undefined || isAlias(aliasOf) ? `\`${elideMiddle(aliasOf, 200)}\`, itself an alias` : `\`${elideMiddle(aliasOf, 200)}\`, which is not a field of this scheme`;
+        throw new TypeError(`field \`${name}\`: aliasOf names ${what}`);
+      }
+      if (formatType(target.type) !== formatType(type)) {
+        throw new TypeError(`field \`${name}\`: an alias must have its field's type (\`${aliasOf}\` is ${formatType(target.type)}, this is ${formatType(type)})`);
+      }
+    }
+    const flag = details?.deprecated;
+    const deprecated = flag === true ? 'this field may be removed' : typeof flag === 'string' ? flag : undefined;
+    const metadata: SchemeField = Object.freeze({
+      name,
+      type: formatType(type),
+      ...(details?.description !== undefined && { description: details.description }),
+      ...(details?.category !== undefined && { category: details.category }),
+      ...(details?.notes !== undefined && { notes: details.notes }),
+      ...(details?.plan !== undefined && { plan: details.plan }),
+      ...(deprecated !== undefined && { deprecated }),
+      ...(target !== undefined && { aliasOf: target.name }),
+    });
+    if (target === undefined) {
+      this.fieldMap.set(name, { name, type, slot: nextSlot(), convert: converterFor(type), deprecated, metadata, aliasOf: undefined, names: [name] });
+      return;
+    }
+    // One list of names per value, shared by the field and its aliases: the field's own name
+    // is preferred when both are supplied.
+    const names = target.names;
+    names.push(name);
+    this.fieldMap.set(name, { name, type: target.type, slot: target.slot, convert: target.convert, deprecated, metadata, aliasOf: target.name, names });
   }
 
   // --- CheckEnvironment ---------------------------------------------------------------------
@@ -388,11 +450,15 @@ export class Scheme implements CheckEnvironment {
       if (values.owner === this) return values;
       throw contextSchemeMismatch();
     }
-    const slots: unknown[] = new Array(this.fieldMap.size);
+    const slots: unknown[] = new Array(this.slotCount);
     const entries = values instanceof Map ? values.entries() : Object.entries(values);
     for (const [name, value] of entries) {
       const field = this.fieldMap.get(name);
-      if (field !== undefined) slots[field.slot] = field.convert(value);
+      if (field === undefined) continue;
+      const converted = field.convert(value);
+      // A field and its aliases share a slot: a usable value under the field's own name wins
+      // over one under an alias, whichever came first.
+      if (converted !== undefined && (field.aliasOf === undefined || slots[field.slot] === undefined)) slots[field.slot] = converted;
     }
     return new ExecutionContext(this, slots);
   }

@@ -94,11 +94,12 @@ export class SchemeCatalog {
   }
 }
 
-/** Markdown describing a field: type, description, notes, plan and deprecation. */
+/** Markdown describing a field: type, description, alias, notes, plan and deprecation. */
 export function describeField(field: SchemeField): string {
   const parts = [`\`\`\`wirefilter\n${field.name}: ${field.type}\n\`\`\``];
   if (field.deprecated !== undefined) parts.push(`**Deprecated:** ${field.deprecated}.`);
   if (field.description !== undefined) parts.push(field.description);
+  if (field.aliasOf !== undefined) parts.push(`Another name for \`${field.aliasOf}\`: either name supplies the value of both.`);
   if (field.notes !== undefined) parts.push(field.notes);
   const facts: string[] = [];
   if (field.plan !== undefined) facts.push(`Plan: ${field.plan}`);

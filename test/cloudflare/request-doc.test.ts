@@ -56,8 +56,8 @@ function howToSupply(name: string): string {
   for (const { fact, field } of FACT_SHORTCUTS) if (field === name) ways.push(`\`facts.${fact}\``);
   for (const { property, field } of WORKERS_CF_MAPPINGS) if (field === name) ways.push(`Workers \`request.cf.${property}\``);
   for (const [canonical, alias] of FIELD_ALIASES) {
-    if (alias === name) ways.push(`copied from \`${canonical}\``);
-    if (canonical === name) ways.push(`copied from \`${alias}\``);
+    if (alias === name) ways.push(`alias of \`${canonical}\` (either name supplies both)`);
+    if (canonical === name) ways.push(`its alias \`${alias}\``);
   }
   ways.push('`facts.fields`');
   return ways.join('; ');

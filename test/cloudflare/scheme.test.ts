@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLOUDFLARE_FIELDS, cloudflareScheme, WAF_CUSTOM_RULES_PHASE } from '../../src/index.js';
+import { FIELD_ALIASES } from '../../src/cloudflare/scheme.js';
 
 // The specification lives beside the repository in the project's workspace (and in CI), not in
 // a user's clone: the packaged copy is the catalogue, and this check keeps it current.
@@ -33,6 +34,18 @@ describe('the packaged field catalogue', () => {
 
 describe('cloudflareScheme()', () => {
   const scheme = cloudflareScheme();
+
+  it('declares the documented aliases, so either name supplies both (ip.geoip.* and cf.client.bot)', () => {
+    for (const [canonical, alias] of FIELD_ALIASES) {
+      expect(scheme.fieldInfo(alias)?.aliasOf, alias).toBe(canonical);
+      expect(scheme.fieldInfo(canonical)?.aliasOf, canonical).toBeUndefined();
+      const type = scheme.fieldInfo(canonical)!.type;
+      const value = type === 'Int' ? 64496 : type === 'Bool' ? true : 'RU';
+      const literal = type === 'Int' ? ' eq 64496' : type === 'Bool' ? '' : ' eq "RU"';
+      expect(scheme.compile(`${alias}${literal}`).execute(scheme.context({ [canonical]: value })), alias).toBe(true);
+      expect(scheme.compile(`${canonical}${literal}`).execute({ [alias]: value }), canonical).toBe(true);
+    }
+  });
 
   it('compiles typical WAF expressions', () => {
     const filter = scheme.compile(

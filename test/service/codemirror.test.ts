@@ -215,6 +215,7 @@ describe('Markdown', () => {
       { kind: 'code', language: 'wirefilter', text: 'ip.geoip.country: Bytes' },
       { kind: 'paragraph', content: [{ kind: 'strong', children: [{ kind: 'text', text: 'Deprecated:' }] }, { kind: 'text', text: ' use ip.src.country instead.' }] },
       { kind: 'paragraph', content: [{ kind: 'text', text: 'Legacy alias of ip.src.country (same value).' }] },
+      { kind: 'paragraph', content: [{ kind: 'text', text: 'Another name for ' }, { kind: 'code', text: 'ip.src.country' }, { kind: 'text', text: ': either name supplies the value of both.' }] },
       { kind: 'paragraph', content: [{ kind: 'text', text: 'Deprecated but still accepted in new and existing rules; prefer ip.src.country.' }] },
       { kind: 'paragraph', content: [{ kind: 'em', children: [{ kind: 'text', text: 'Category: ' }, { kind: 'code', text: 'geo' }] }] },
     ]);
