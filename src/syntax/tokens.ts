@@ -19,6 +19,9 @@ const isHexDigit = (c: number): boolean =>
 /** Characters of an unquoted literal: digits, letters, `:`, `.`, `/`, `-`. */
 const isBareChar = (c: number): boolean =>
   isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 58 || c === 46 || c === 47 || c === 45;
+/** `r"` or `r#`: a raw string starts here (no literal form contains an `r`). */
+const startsRawString = (text: string, at: number): boolean =>
+  text.charCodeAt(at) === 114 && (text.charCodeAt(at + 1) === 34 || text.charCodeAt(at + 1) === 35);
 const isSpace = (c: number): boolean => c === 32 || c === 13 || c === 10;
 
 function match(image: string, payload?: unknown): [string] & { payload?: unknown } {
@@ -168,11 +171,16 @@ export const QuotedString = createToken({
 export const ListReference = createToken({ name: 'ListReference', pattern: /\$[a-z0-9_.]*/ });
 
 const COMPARISON_OR_SET_START = new Set<TokenType>();
+/** Tokens after which a function argument starts: `(` and `,`. */
+const ARGUMENT_START = new Set<TokenType>();
 
 /**
  * An unquoted literal: integers, IP addresses, CIDRs, ranges and hex byte strings. It starts
  * with a digit, `-` or `:`; or, where only a literal can stand (after a comparison operator or
- * inside a set), with a hex letter followed by a separator (`fe80::1`, `ab:cd`).
+ * inside a set), with a hex letter followed by a separator (`fe80::1`, `ab:cd`, `ab.cd`); or,
+ * as a function argument (after `(` or `,`), with a hex letter followed by `:` or `-`
+ * (`concat(s, c3:a9)`), where `ab.cd` stays a field name. A raw string glued to it ends it:
+ * `{61:62r"x"}` is two items, as in the engine.
  */
 export const BareLiteral = createToken({
   name: 'BareLiteral',
@@ -181,17 +189,20 @@ export const BareLiteral = createToken({
     exec(text, offset, tokens) {
       const first = text.charCodeAt(offset);
       let end = offset;
-      while (end < text.length && isBareChar(text.charCodeAt(end))) end++;
+      while (end < text.length && isBareChar(text.charCodeAt(end)) && !startsRawString(text, end)) end++;
       if (end === offset) return null;
       if (first === 45 /* - */) {
         if (!isDigit(text.charCodeAt(offset + 1))) return null;
       } else if (!isDigit(first) && first !== 58 /* : */) {
         const previous = lastToken(tokens);
-        if (previous === undefined || !COMPARISON_OR_SET_START.has(previous.tokenType)) return null;
+        if (previous === undefined) return null;
+        const afterOperand = COMPARISON_OR_SET_START.has(previous.tokenType);
+        if (!afterOperand && !ARGUMENT_START.has(previous.tokenType)) return null;
         let i = offset;
         while (i < end && isHexDigit(text.charCodeAt(i))) i++;
         const separator = text.charCodeAt(i);
-        if (i === end || (separator !== 58 && separator !== 46 && separator !== 45)) return null;
+        // As an argument, `ab.cd` is a field name; `ab:cd`, `ab-cd` and `fe80::1` can only be literals.
+        if (i === end || (separator !== 58 && separator !== 45 && (separator !== 46 || !afterOperand))) return null;
       }
       return match(text.slice(offset, end));
     },
@@ -278,6 +289,8 @@ for (const t of [
 ]) {
   COMPARISON_OR_SET_START.add(t);
 }
+ARGUMENT_START.add(LParen);
+ARGUMENT_START.add(Comma);
 
 /** Comparison operator names as they appear in the AST, keyed by token type. */
 export const COMPARISON_OPERATOR_OF_TOKEN = new Map<TokenType, string>([

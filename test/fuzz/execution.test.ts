@@ -119,8 +119,11 @@ describe('execution: any values', () => {
         const negative = tryCompile(s, `not (${comparison})`);
         if (positive === undefined || negative === undefined) throw new Error(`does not compile: ${comparison}`);
         const input = { ...record };
-        if (wrong === undefined) delete input[field.name];
-        else input[field.name] = wrong;
+        // A field and its aliases share one value: every name of it is missing or wrong.
+        for (const name of sameValueNames(s, field.name)) {
+          if (wrong === undefined) delete input[name];
+          else input[name] = wrong;
+        }
         const isNe = /^\S+\s+(ne|!=)\s/.test(comparison);
         const expected = nilNotEqual && isNe;
         expect(run(positive, input), comparison).toBe(expected);
@@ -187,3 +190,9 @@ describe('execution: any values', () => {
     );
   });
 });
+
+/** A field's name and the names of its aliases (or, for an alias, its field's names). */
+function sameValueNames(scheme: Scheme, name: string): string[] {
+  const canonical = scheme.fieldInfo(name)?.aliasOf ?? name;
+  return scheme.fields().filter((f) => f.name === canonical || f.aliasOf === canonical).map((f) => f.name);
+}
