@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { DIAGNOSTIC_CODES, type Diagnostic, type Span } from '../check/diagnostics.js';
-import { renderDiagnostic } from '../check/render.js';
+import { type Diagnostic, DIAGNOSTIC_CODES, LineIndex, renderDiagnostic, type Span } from '../index.js';
 import type { Region } from './json-source.js';
 import { plural, type Colors } from './io.js';
 
@@ -70,6 +69,7 @@ export const levelOf = (severity: Diagnostic['severity'] | 'error' | 'warning'):
 
 /** Findings for the diagnostics of an expression given as an argument or on standard input. */
 export function expressionFindings(expression: string, diagnostics: readonly Diagnostic[], input: string): Finding[] {
+  const lines = new LineIndex(expression);
   return diagnostics.map((d) => ({
     code: d.code,
     level: levelOf(d.severity),
@@ -77,19 +77,15 @@ export function expressionFindings(expression: string, diagnostics: readonly Dia
     input,
     expression,
     span: d.span,
-    region: expressionRegion(expression, d.span),
+    region: expressionRegion(lines, d.span),
     snippet: renderDiagnostic(expression, d),
   }));
 }
 
 /** The region of a span inside an expression that is not in a file (lines of the expression). */
-function expressionRegion(expression: string, span: Span): Region {
-  const at = (offset: number) => {
-    const before = expression.slice(0, offset);
-    const line = before.split('\n').length;
-    return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
-  };
-  return { start: at(span.start), end: at(span.end), startOffset: span.start, endOffset: span.end };
+export function expressionRegion(expression: string | LineIndex, span: Span): Region {
+  const lines = typeof expression === 'string' ? new LineIndex(expression) : expression;
+  return { start: lines.position(span.start), end: lines.position(span.end), startOffset: span.start, endOffset: span.end };
 }
 
 /** Counts findings by level. */

@@ -7,14 +7,11 @@
  * @module
  */
 import { Command, Option } from 'commander';
-import { WAF_CUSTOM_RULES_PHASE } from '../cloudflare/scheme.js';
-import type { Diagnostic, Span } from '../check/diagnostics.js';
-import { renderDiagnostic } from '../check/render.js';
-import type { Scheme } from '../scheme/scheme.js';
-import type * as ast from '../syntax/ast.js';
+import { type Diagnostic, LineIndex, renderDiagnostic, type Scheme, type Span, WAF_CUSTOM_RULES_PHASE } from '../index.js';
+import type { ast } from '../index.js';
 import { checkInputs, writeFindings } from './check.js';
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
-import { countLevels, type Finding } from './findings.js';
+import { countLevels, expressionRegion, type Finding } from './findings.js';
 import { collect, collectInputs } from './inputs.js';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, isObject, parseCount, type Io } from './io.js';
 import { expressionNode, expressionPath, ruleSummaries, type RulesetFile } from './ruleset-file.js';
@@ -86,10 +83,8 @@ function uses(node: ast.Node | undefined, into: Use[] = []): Use[] {
 }
 
 /** A diagnostic-shaped object for rendering a lint finding under the expression. */
-function diagnosticAt(expression: string, code: string, message: string, span: Span): Diagnostic {
-  const before = expression.slice(0, span.start);
-  const line = before.split('\n').length;
-  return { code, severity: 'warning', message, span, line, column: span.start - (before.lastIndexOf('\n') + 1) + 1 };
+function diagnosticAt(lines: LineIndex, code: string, message: string, span: Span): Diagnostic {
+  return { code, severity: 'warning', message, span, ...lines.position(span.start) };
 }
 
 /** Options of the CLI's own lint rules. */
@@ -103,14 +98,16 @@ export function lintExpression(scheme: Scheme, expression: string, rules: LintRu
   const parsed = scheme.parse(expression);
   if (parsed.ast === undefined || parsed.diagnostics.some((d) => d.severity === 'error')) return [];
   const findings: Finding[] = [];
+  let lines: LineIndex | undefined;
   const add = (code: string, message: string, span: Span) => {
+    lines ??= new LineIndex(expression);
     findings.push({
       code,
       level: 'warning',
       message,
       expression,
       span,
-      snippet: renderDiagnostic(expression, diagnosticAt(expression, code, message, span)),
+      snippet: renderDiagnostic(expression, diagnosticAt(lines, code, message, span)),
       ...at(span),
     });
   };
@@ -209,10 +206,7 @@ async function runLint(targets: string[], options: LintOptions, io: Io): Promise
   for (const { file } of report.loaded) extra.push(...lintRulesetFile(setup.scheme, file, { ...rules, phase: WAF_CUSTOM_RULES_PHASE }));
   for (const f of extra) {
     if (f.region === undefined && f.span !== undefined) {
-      const before = f.expression!.slice(0, f.span.start);
-      const line = before.split('\n').length;
-      const column = f.span.start - (before.lastIndexOf('\n') + 1) + 1;
-      f.region = { start: { line, column }, end: { line, column: column + f.span.end - f.span.start }, startOffset: f.span.start, endOffset: f.span.end };
+      f.region = expressionRegion(f.expression!, f.span);
     }
   }
   const findings = [...report.findings, ...extra].sort(

@@ -13,12 +13,16 @@ function fail(message: string, expression: string): never {
   throw new Error(`${message}\n  expression: ${describeInput(expression, 600)}`);
 }
 
-/** 1-based line and UTF-16 column of `offset`, lines ending at LF (the documented convention). */
+/**
+ * 1-based line and UTF-16 column of `offset`: LF, CRLF and a lone CR each end a line (the
+ * documented convention, the LSP's). Written independently of the library's LineIndex.
+ */
 export function expectedLineColumn(source: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset; i++) {
-    if (source.charCodeAt(i) === 10) {
+    const c = source.charCodeAt(i);
+    if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) {
       line++;
       lineStart = i + 1;
     }

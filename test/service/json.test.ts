@@ -3,7 +3,7 @@
  * Rulesets API JSON.
  */
 import { describe, expect, it } from 'vitest';
-import { decodedIndex, documentOffset, escapeJsonString, parseJson, readString, scanStrings } from '../../src/service/lsp/json-scanner.js';
+import { decodedIndex, documentOffset, escapeJsonString, jsonString, parseJsonNodes, readString, scanStrings } from '../../src/json/located.js';
 import { expressionRegions } from '../../src/service/lsp/regions.js';
 import { findExpressions } from '../../src/service/lsp/rulesets.js';
 
@@ -38,19 +38,19 @@ describe('readString', () => {
   });
 });
 
-describe('parseJson', () => {
+describe('parseJsonNodes', () => {
   it('parses what JSON.parse parses, with ranges', () => {
     const text = ' {"a": [1, -2.5e3, true, null, {"b": "c"}], "d": {}} ';
-    const root = parseJson(text);
+    const root = parseJsonNodes(text);
     expect(root).toMatchObject({ kind: 'object', start: 1, end: text.length - 1 });
-    if (root.kind !== 'object') throw new Error('object expected');
-    expect(root.members.map((m) => m.key.value)).toEqual(['a', 'd']);
-    const array = root.members[0]!.value;
-    expect(array.kind === 'array' && array.items.map((i) => i.kind)).toEqual(['number', 'number', 'boolean', 'null', 'object']);
+    expect(root.value).toEqual(JSON.parse(text));
+    expect([...root.members!.keys()]).toEqual(['a', 'd']);
+    const array = root.members!.get('a')!;
+    expect(array.kind === 'array' && array.elements!.map((i) => i.kind)).toEqual(['number', 'number', 'literal', 'literal', 'object']);
   });
 
   it.each(['{', '{"a" 1}', '[1,]', '{"a":1,}', '01', '"x" "y"', "{'a': 1}"])('rejects %s', (text) => {
-    expect(() => parseJson(text)).toThrow();
+    expect(() => parseJsonNodes(text)).toThrow();
   });
 
   it('finds strings in broken documents', () => {
@@ -62,6 +62,26 @@ describe('parseJson', () => {
       ['phase', ',', ':'],
       ['p', ':', undefined],
     ]);
+  });
+});
+
+describe('one reader for the CLI and the language server', () => {
+  it('skips a broken string to the next line, whatever ends the line', () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const found = scanStrings(`{"x": "oops${eol}, "expression": "ssl"`);
+      expect(found.map((f) => f.string.value)).toEqual(['x', 'expression', 'ssl']);
+    }
+  });
+
+  it('gives a parsed string the offset map readString gives', () => {
+    const text = '{"expression": "a\\"\\u00e9 b"}';
+    const node = parseJsonNodes(text).members!.get('expression')!;
+    expect(node.kind).toBe('string');
+    expect(jsonString(text, node as typeof node & { kind: 'string' })).toEqual(readString(text, node.start));
+  });
+
+  it('reports syntax errors with the CLI messages, at a line and column', () => {
+    expect(() => parseJsonNodes('{\r\n"a": 1,\r}')).toThrow(expect.objectContaining({ message: 'expected a property name in double quotes, found character "}"', position: { line: 3, column: 1 } }));
   });
 });
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { decodedIndex, documentOffset, escapeJsonString, type JsonString } from './json-scanner.js';
+import { decodedIndex, documentOffset, escapeJsonString, type JsonString } from '../../json/located.js';
 import { findExpressions } from './rulesets.js';
 
 /** One expression inside a document. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseJson, scanStrings, type JsonNode, type JsonString } from './json-scanner.js';
+import { jsonString, parseJsonNodes, scanStrings, type JsonNode, type JsonString } from '../../json/located.js';
 
 /** An expression embedded in a JSON document. */
 export interface EmbeddedExpression {
@@ -17,53 +17,59 @@ export interface EmbeddedExpression {
 }
 
 type JsonObject = JsonNode & { kind: 'object' };
+type JsonStringNode = JsonNode & { kind: 'string' };
 
 function member(node: JsonNode | undefined, name: string): JsonNode | undefined {
-  return node?.kind === 'object' ? node.members.find((m) => m.key.value === name)?.value : undefined;
+  return node?.kind === 'object' ? node.members?.get(name) : undefined;
 }
 
-function stringMember(node: JsonNode | undefined, name: string): JsonString | undefined {
+function stringMember(node: JsonNode | undefined, name: string): JsonStringNode | undefined {
   const value = member(node, name);
-  return value?.kind === 'string' ? value : undefined;
+  return value?.kind === 'string' ? (value as JsonStringNode) : undefined;
 }
 
 const isRule = (node: JsonNode): node is JsonObject => node.kind === 'object' && stringMember(node, 'expression') !== undefined;
 const isRuleset = (node: JsonNode): node is JsonObject => node.kind === 'object' && member(node, 'rules')?.kind === 'array';
 
-function fromRule(rule: JsonNode, phase: string | undefined, out: EmbeddedExpression[]): void {
+/** `text` is the document's: the offset maps of expressions are made from it. */
+function fromRule(text: string, rule: JsonNode, phase: string | undefined, out: EmbeddedExpression[]): void {
   if (rule.kind !== 'object') return;
-  const withPhase = (string: JsonString): EmbeddedExpression => (phase === undefined ? { string } : { string, phase });
+  const add = (node: JsonStringNode): void => {
+    const string = jsonString(text, node);
+    out.push(phase === undefined ? { string } : { string, phase });
+  };
   const expression = stringMember(rule, 'expression');
-  if (expression !== undefined) out.push(withPhase(expression));
+  if (expression !== undefined) add(expression);
   // An empty counting expression means "same as the rule expression": nothing to check.
   const counting = stringMember(member(rule, 'ratelimit'), 'counting_expression');
-  if (counting !== undefined && counting.value !== '') out.push(withPhase(counting));
+  if (counting !== undefined && counting.value !== '') add(counting);
 }
 
-function fromRuleset(ruleset: JsonObject, out: EmbeddedExpression[]): void {
-  const phase = stringMember(ruleset, 'phase')?.value;
+function fromRuleset(text: string, ruleset: JsonObject, out: EmbeddedExpression[]): void {
+  const phase = stringMember(ruleset, 'phase')?.value as string | undefined;
   const rules = member(ruleset, 'rules');
-  if (rules?.kind === 'array') for (const rule of rules.items) fromRule(rule, phase, out);
+  if (rules?.kind === 'array') for (const rule of rules.elements!) fromRule(text, rule, phase, out);
 }
 
 /** The expressions of a parsed document, or `undefined` when it is not Rulesets JSON. */
-function fromTree(root: JsonNode): EmbeddedExpression[] | undefined {
+function fromTree(text: string, root: JsonNode): EmbeddedExpression[] | undefined {
   const out: EmbeddedExpression[] = [];
   const top = member(root, 'result') ?? root;
   if (top.kind === 'array') {
-    if (!top.items.some((item) => isRule(item) || isRuleset(item))) return undefined;
-    for (const item of top.items) {
-      if (isRuleset(item)) fromRuleset(item, out);
-      else fromRule(item, undefined, out);
+    const items = top.elements!;
+    if (!items.some((item) => isRule(item) || isRuleset(item))) return undefined;
+    for (const item of items) {
+      if (isRuleset(item)) fromRuleset(text, item, out);
+      else fromRule(text, item, undefined, out);
     }
     return out;
   }
   if (isRuleset(top)) {
-    fromRuleset(top, out);
+    fromRuleset(text, top, out);
     return out;
   }
   if (isRule(top)) {
-    fromRule(top, undefined, out);
+    fromRule(text, top, undefined, out);
     return out;
   }
   return undefined;
@@ -77,11 +83,11 @@ function fromTree(root: JsonNode): EmbeddedExpression[] | undefined {
 export function findExpressions(text: string): EmbeddedExpression[] | undefined {
   let root: JsonNode;
   try {
-    root = parseJson(text);
+    root = parseJsonNodes(text);
   } catch {
     return scanExpressions(text);
   }
-  return fromTree(root);
+  return fromTree(text, root);
 }
 
 function scanExpressions(text: string): EmbeddedExpression[] | undefined {

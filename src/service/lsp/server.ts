@@ -50,8 +50,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { cloudflareScheme } from '../../cloudflare/scheme.js';
-import type { Diagnostic } from '../../check/diagnostics.js';
-import { Scheme, type ListDefinition, type SchemeDefinition } from '../../scheme/scheme.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { Scheme } from '../../engine/scheme.js';
+import { type ListDefinition, type SchemeDefinition } from '../../scheme/environment.js';
 import { LanguageService } from '../language-service.js';
 import { SEMANTIC_TOKEN_MODIFIERS, SEMANTIC_TOKEN_TYPES, type CompletionKind, type FormatOptions } from '../types.js';
 import { documentKind, expressionRegions, type ExpressionRegion } from './regions.js';

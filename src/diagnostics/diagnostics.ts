@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { LineIndex, type LineColumn } from './line-index.js';
 
 /** A half-open range of UTF-16 offsets into the expression text. */
 export interface Span {
@@ -124,23 +125,11 @@ export class DiagnosticBag {
     this.items.push({ code, severity, message: boundedMessage(message), span: clipped, line, column });
   }
 
-  /** Offsets where lines start, computed once: thousands of diagnostics stay linear. */
-  private lineStarts: number[] | undefined;
+  /** Built on the first diagnostic: thousands of diagnostics stay linear. */
+  private lines: LineIndex | undefined;
 
-  private position(offset: number): { line: number; column: number } {
-    if (this.lineStarts === undefined) {
-      this.lineStarts = [0];
-      for (let i = this.source.indexOf('\n'); i >= 0; i = this.source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
-    }
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  private position(offset: number): LineColumn {
+    return (this.lines ??= new LineIndex(this.source)).position(offset);
   }
 
   /** True when at least one diagnostic is an error. */
@@ -161,19 +150,6 @@ function clipSpan(span: Span, length: number): Span {
   const start = Math.max(0, Math.min(span.start, length));
   const end = Math.max(start, Math.min(span.end, length));
   return { start, end };
-}
-
-/** 1-based line and UTF-16 column of `offset` in `source` (lines end at LF). */
-export function lineAndColumn(source: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < source.length; i++) {
-    if (source.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 /** True when `code` is one of the codes documented in {@link DIAGNOSTIC_CODES}. */

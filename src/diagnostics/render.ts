@@ -10,6 +10,7 @@
  * @module
  */
 import type { Diagnostic } from './diagnostics.js';
+import { LineIndex } from './line-index.js';
 
 /** Options for {@link renderDiagnostic}. */
 export interface RenderOptions {
@@ -39,12 +40,21 @@ const CONTEXT_BEFORE = 80;
 const CONTEXT_AFTER = 60;
 const SPAN_END_KEPT = 40;
 
+/**
+ * The line index of the source rendered last: callers render the diagnostics of one
+ * expression one by one, and indexing the text again for each would make that quadratic.
+ */
+let lastLines: LineIndex | undefined;
+
+function lineIndexOf(source: string): LineIndex {
+  if (lastLines?.text !== source) lastLines = new LineIndex(source);
+  return lastLines;
+}
+
 /** Renders one diagnostic with its source line (or an excerpt of it) and a caret underline of its span. */
 export function renderDiagnostic(source: string, diagnostic: Diagnostic, options: RenderOptions = {}): string {
-  const lineStart = source.lastIndexOf('\n', diagnostic.span.start - 1) + 1;
-  let lineEnd = source.indexOf('\n', lineStart);
-  if (lineEnd < 0) lineEnd = source.length;
-  if (lineEnd > lineStart && source.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
+  const lines = lineIndexOf(source);
+  const { start: lineStart, end: lineEnd } = lines.lineBounds(lines.line(diagnostic.span.start));
   const start = diagnostic.span.start - lineStart;
   const end = Math.max(start, Math.min(diagnostic.span.end - lineStart, lineEnd - lineStart));
   // The column counts UTF-8 bytes of the line up to the span (at most the line, never more).

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Diagnostic } from './check/diagnostics.js';
-import { renderDiagnostics } from './check/render.js';
+import type { Diagnostic } from './diagnostics.js';
+import { renderDiagnostics } from './render.js';
 
 /**
  * Brands recognised by every copy of the library. A program can load both the ESM and the
