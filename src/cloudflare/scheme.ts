@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { Scheme, type FieldDefinition, type ListDefinition, type SchemeOptions } from '../scheme/scheme.js';
-import type { FunctionDefinition } from '../functions/definition.js';
+import { Scheme } from '../engine/scheme.js';
+import { type FieldDefinition, type ListDefinition } from '../scheme/environment.js';
+import { type SchemeOptions } from '../scheme/options.js';
+import type { FunctionDefinition } from '../scheme/functions.js';
 import catalogue from './fields.json';
 
 /** One entry of Cloudflare's field catalogue, as shipped in `fields.json`. */
@@ -56,8 +58,6 @@ export const FIELD_ALIASES: readonly (readonly [string, string])[] = [
   ['cf.bot_management.verified_bot', 'cf.client.bot'],
 ];
 
-const ALIAS_OF = new Map(FIELD_ALIASES.map(([canonical, alias]) => [alias, canonical]));
-
 /** The replacement a deprecated field's notes name ("prefer ip.src.asnum"), or its notes. */
 function deprecationText(field: CatalogueField): string {
   const replacement = /prefer ([a-z0-9_.]+[a-z0-9_])/.exec(field.notes ?? '')?.[1];
@@ -68,6 +68,8 @@ function deprecationText(field: CatalogueField): string {
 /** Scheme field definitions of the catalogue, with metadata for tools. */
 export function cloudflareFieldDefinitions(): Record<string, FieldDefinition> {
   const fields: Record<string, FieldDefinition> = {};
+  // Built here, not at module load: a bundle that never builds the Cloudflare scheme drops it.
+  const aliasOf = new Map(FIELD_ALIASES.map(([canonical, alias]) => [alias, canonical]));
   for (const field of CLOUDFLARE_FIELDS) {
     fields[field.name] = {
       type: field.type,
@@ -76,7 +78,7 @@ export function cloudflareFieldDefinitions(): Record<string, FieldDefinition> {
       ...(field.notes !== undefined && { notes: field.notes }),
       ...(field.plan !== undefined && { plan: field.plan }),
       ...(field.deprecated === true && { deprecated: deprecationText(field) }),
-      ...(ALIAS_OF.has(field.name) && { aliasOf: ALIAS_OF.get(field.name) }),
+      ...(aliasOf.has(field.name) && { aliasOf: aliasOf.get(field.name) }),
     };
   }
   return fields;

@@ -6,10 +6,11 @@
  * @module
  */
 import type { ConditionFn } from '../compile/compiler.js';
-import { elideMiddle, type Diagnostic } from '../check/diagnostics.js';
-import { renderDiagnostic } from '../check/render.js';
-import { WirefilterError } from '../errors.js';
-import type { Filter, Scheme } from '../scheme/scheme.js';
+import { elideMiddle, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { renderDiagnostic } from '../diagnostics/render.js';
+import { WirefilterError } from '../diagnostics/errors.js';
+import type { Filter } from '../engine/filter.js';
+import type { Scheme } from '../engine/scheme.js';
 import { WAF_CUSTOM_RULES_PHASE } from '../cloudflare/scheme.js';
 import {
   BLOCK_CONTENT_TYPES,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describeType, WirefilterError } from '../errors.js';
+import { describeType, WirefilterError } from '../diagnostics/errors.js';
 import { CLEARANCE_RANK, type ClearancePolicy } from './actions.js';
 import type { Clearance, EvaluateOptions, RulesetOptions } from './types.js';
 

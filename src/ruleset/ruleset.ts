@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { contextSchemeMismatch, isExecutionContext, type ExecutionContext, type FieldValues } from '../compile/context.js';
-import { BRANDS, describeType, hasBrand, WirefilterError } from '../errors.js';
+import type { ExecutionContext, FieldValues } from '../engine/context.js';
+import { BRANDS, describeType, hasBrand, WirefilterError } from '../diagnostics/errors.js';
 import { readEvaluateOptions, readRulesetOptions } from './options.js';
-import type { Scheme } from '../scheme/scheme.js';
+import type { Scheme } from '../engine/scheme.js';
 import { CHALLENGES, clearanceSatisfies, SKIPPABLE_PHASES, type ChallengeAction, type ClearancePolicy } from './actions.js';
 import { lintRulesets } from './lint.js';
 import { loadRuleset, ProblemList, type LoadedRule, type LoadedRuleset, type RulesetLevel } from './load.js';
-import { Explainer, type RuleTrace } from './trace.js';
+import type { RuleTrace } from './trace.js';
 import type { Decision, DecisionEvent, EvaluateOptions, RulesetOptions, RulesetProblem, RulesetSource } from './types.js';
 
 /** Problems spelled out in a {@link RulesetError}'s message; all are in `problems`. */
@@ -85,7 +85,6 @@ export class Ruleset {
   private readonly executable: Map<string, LoadedRuleset>;
   private readonly policy: ClearancePolicy;
   private readonly laterPhasesRunAfterClearance: boolean;
-  private explainers = new WeakMap<object, Explainer>();
 
   /**
    * Loads and validates `rules` (a Rulesets API rule array or ruleset object) for `scheme`.
@@ -148,10 +147,8 @@ export class Ruleset {
    */
   evaluate(values: FieldValues | ExecutionContext, options: EvaluateOptions = {}): Decision {
     const settings = readEvaluateOptions(options);
-    const context = isExecutionContext(values) ? values : this.scheme.context(values);
-    if (context.owner !== this.scheme) {
-      throw contextSchemeMismatch();
-    }
+    // scheme.context is the one owner check: a context of this scheme comes back as it is.
+    const context = this.scheme.context(values);
     const state: PhaseState = {
       context,
       events: [],
@@ -271,12 +268,7 @@ export class Ruleset {
     const trace: RuleTrace = { ruleset: ruleset.label, ruleId: rule.id, action: rule.action, status };
     if (outcome !== undefined) trace.outcome = outcome;
     if ((status === 'matched' || status === 'not-matched') && rule.filter !== undefined) {
-      let explainer = this.explainers.get(rule.filter);
-      if (explainer === undefined) {
-        explainer = new Explainer(rule.filter, this.scheme.options.nilNotEqual === true);
-        this.explainers.set(rule.filter, explainer);
-      }
-      trace.explanation = explainer.explain(state.context.slots);
+      trace.explanation = rule.filter.explain(state.context);
     }
     state.trace.push(trace);
   }

@@ -154,5 +154,5 @@ export interface RulesetProblem {
   /** JSON path of the offending value, e.g. `rules[2].action_parameters.response.status_code`. */
   path: string;
   /** For expression problems: the expression diagnostics. */
-  diagnostics?: import('../check/diagnostics.js').Diagnostic[];
+  diagnostics?: import('../diagnostics/diagnostics.js').Diagnostic[];
 }

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Scheme } from '../../src/index.js';
+import { Scheme, WirefilterError } from '../../src/index.js';
 import { expressionArbitraries } from './arbitraries/expressions.js';
 import { mutatedExpression, SEED_EXPRESSIONS } from './arbitraries/mutations.js';
 import { checkExpression } from './checks.js';
@@ -95,7 +95,21 @@ describe('front end: any input', () => {
     );
     fc.assert(
       fc.property(fc.oneof(arbitraries.wellTyped, arbitraries.illTyped, mutatedExpression), options, (expression, opts) => {
-        checkExpression(scheme, expression, opts);
+        // Options out of their documented ranges (-1, NaN, an empty phase) are refused up front
+        // with `invalid-option`, whatever the expression; valid ones keep the whole contract.
+        const invalid = Object.entries(opts).some(([key, value]) => (typeof value === 'number' && !(value >= 0 && Number.isSafeInteger(value))) || (key === 'phase' && value === ''));
+        if (!invalid) {
+          checkExpression(scheme, expression, opts);
+          return;
+        }
+        for (const call of [() => scheme.validate(expression, opts), () => scheme.compile(expression, opts)]) {
+          expect(call).toThrow(WirefilterError);
+          try {
+            call();
+          } catch (error) {
+            expect((error as WirefilterError).code).toBe('invalid-option');
+          }
+        }
       }),
       fcParams('options', 1000),
     );

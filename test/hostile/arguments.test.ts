@@ -4,7 +4,8 @@
  * chains) handled without recursion.
  */
 import { describe, expect, it } from 'vitest';
-import { formatExpression, LanguageService, parseExpression, Scheme, WirefilterError } from '../../src/index.js';
+import { formatExpression, LanguageService } from '../../src/service/index.js';
+import { parseExpression, Scheme, WirefilterError } from '../../src/index.js';
 import { within } from './helpers.js';
 
 /** One value of every JavaScript type (and the usual impostors of a string). */
