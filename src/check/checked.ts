@@ -5,7 +5,9 @@
  * @module
  */
 import type { ComparisonOperator, LogicalOperator, Span } from '../syntax/ast.js';
-import type { BuiltinFunction } from '../functions/definition.js';
+import type { OperatorsReading } from '../syntax/operators.js';
+import type { CheckedListItem, FieldInfo, ListInfo } from '../scheme/environment.js';
+import type { BuiltinFunction } from '../scheme/functions.js';
 import type { Type } from '../scheme/types.js';
 import type { BytesLiteral } from '../values/bytes.js';
 import type { IntSetItem, IntValue } from '../values/int.js';
@@ -13,29 +15,8 @@ import type { IpAddress, IpSetItem } from '../values/ip.js';
 import type { CompiledRegex } from '../values/regex/index.js';
 import type { WildcardPattern } from '../values/wildcard.js';
 
-/** A field as registered in a scheme. */
-export interface FieldInfo {
-  readonly name: string;
-  readonly type: Type;
-  /** Index of the field in execution-context slot arrays. */
-  readonly slot: number;
-  /** Set when the field is deprecated: what to use instead (or why). */
-  readonly deprecated?: string;
-}
-
-/** A list as registered in a scheme (`in $name`). */
-export interface ListInfo {
-  readonly name: string;
-  readonly type: Type;
-  /** Items as given by the caller, already parsed. */
-  readonly items: readonly CheckedListItem[];
-}
-
-/** A parsed list item. */
-export type CheckedListItem =
-  | { kind: 'ip'; item: IpSetItem }
-  | { kind: 'int'; item: IntSetItem }
-  | { kind: 'hostname'; host: string; wildcard: boolean };
+/** Fields and lists as the scheme registers them, which checked trees refer to. */
+export type { CheckedListItem, FieldInfo, ListInfo };
 
 /** A condition: type `Bool`, or `Array<Bool>` when `array` is true (element-wise). */
 export type CheckedCondition =
@@ -51,14 +32,17 @@ export type CheckedCondition =
    */
   | { kind: 'value'; value: CheckedValue; array: boolean; span: Span; direct?: boolean };
 
-/** The right-hand side of a comparison, shaped for the left-hand type. */
+/**
+ * The right-hand side of a comparison, shaped for the left-hand type: one shape per way of
+ * reading it (the operator table's `right`), so a new operator joins the shape of its row.
+ */
 export type ComparisonTest =
-  | { operator: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; literal: ScalarLiteral }
-  | { operator: 'contains'; literal: BytesLiteral }
-  | { operator: 'matches'; regex: CompiledRegex }
-  | { operator: 'wildcard' | 'strict wildcard'; pattern: WildcardPattern }
-  | { operator: 'bitwise_and'; value: IntValue }
-  | { operator: 'in'; set: SetItems }
+  | { operator: OperatorsReading<'literal'>; literal: ScalarLiteral }
+  | { operator: OperatorsReading<'bytes'>; literal: BytesLiteral }
+  | { operator: OperatorsReading<'regex'>; regex: CompiledRegex }
+  | { operator: OperatorsReading<'wildcard' | 'case-sensitive wildcard'>; pattern: WildcardPattern }
+  | { operator: OperatorsReading<'integer'>; value: IntValue }
+  | { operator: OperatorsReading<'set'>; set: SetItems }
   | { operator: 'in-list'; list: ListInfo };
 
 /** A single literal of a scalar type. */

@@ -18,16 +18,19 @@ import type {
   StringLiteral,
   ValueExpression,
 } from '../syntax/ast.js';
-import { parseHexBytesLiteral } from '../syntax/literals/bytes.js';
-import { describeParameterType, isConcreteType, type BuiltinFunction, type ParameterSpec } from '../functions/definition.js';
+import { describeParameterType, isConcreteType, type BuiltinFunction, type ParameterSpec } from '../scheme/functions.js';
 import { ARRAY_OF_BOOL, arrayOf, BOOL, BYTES, formatType, INT, IP, type Type } from '../scheme/types.js';
-import { BytesLiteral, decodeUtf8Strict } from '../values/bytes.js';
+import { BytesLiteral, decodeUtf8Strict, parseHexBytesLiteral } from '../values/bytes.js';
 import { parseIntLiteral, parseIntSetItem, type IntSetItem, type IntValue } from '../values/int.js';
 import { parseIpLiteral, type IpSetItem } from '../values/ip.js';
-import { compileRegex, DEFAULT_SIZE_LIMIT as DEFAULT_REGEX_SIZE_LIMIT } from '../values/regex/index.js';
+import { compileRegex, DEFAULT_SIZE_LIMIT as DEFAULT_REGEX_SIZE_LIMIT, type CompiledRegex } from '../values/regex/index.js';
 import { compileWildcard } from '../values/wildcard.js';
 import type { CheckedCondition, CheckedValue, ComparisonTest, FieldInfo, ListInfo, ScalarLiteral, SetItems } from './checked.js';
-import type { DiagnosticBag } from './diagnostics.js';
+import { DiagnosticBag } from '../diagnostics/diagnostics.js';
+import { guardStack } from '../diagnostics/stack.js';
+import { closestName } from '../diagnostics/suggest.js';
+import { appliesTo, closedGate, comparisonOperatorSpec, type ComparisonOperatorRow, type RightHandReading } from '../syntax/operators.js';
+import type { CheckOptions } from '../scheme/options.js';
 
 /** What the checker needs to know about a scheme. */
 export interface CheckEnvironment {
@@ -41,7 +44,6 @@ export interface CheckEnvironment {
   readonly options: CheckOptions;
 }
 
-/** Checker settings (a subset of the scheme options). */
 /**
  * Default `regexCostLimit`: estimated compiled size (bytes) above which a regex is
  * `slow-regex` (an eighth of it for patterns with Unicode word boundaries, which run on the
@@ -62,28 +64,8 @@ function indexBase(node: IndexExpression): ValueExpression {
 /** Keywords that may precede a name (tried when an unknown identifier starts with one). */
 const GLUED_KEYWORDS = ['not'] as const;
 
-export interface CheckOptions {
-  wildcardStarLimit?: number;
-  regexSizeLimit?: number;
-  regexCostLimit?: number;
-  regexCostAction?: 'warning' | 'error';
-  /** Accept `lt`/`le`/`gt`/`ge` on `Ip` (engine behaviour; default true). */
-  allowIpOrdering?: boolean;
-  /**
-   * Let non-ASCII characters in a regex without `(?u)` match their UTF-8 bytes (the spec's
-   * description) instead of being an error (Rust's `regex`, which the engine uses). Default false.
-   */
-  regexUtf8Literals?: boolean;
-  /** The Cloudflare phase the expression is for; functions not allowed there are errors. */
-  phase?: string;
-  /**
-   * How to treat `$list` names the scheme does not define: `error`, or `warning` (the list
-   * never matches). Default: `error` when the scheme has lists, else `warning`.
-   */
-  unknownLists?: 'error' | 'warning';
-}
-
-const ORDERING = new Set(['lt', 'le', 'gt', 'ge']);
+/** Right-hand sides whose meaning does not depend on the left-hand type. */
+const PATTERN_READINGS: ReadonlySet<RightHandReading> = new Set(['regex', 'wildcard', 'case-sensitive wildcard']);
 
 const describeOperator = (operator: string): string => `\`${operator}\``;
 
@@ -98,15 +80,67 @@ export function checkFilter(ast: Expression, env: CheckEnvironment, bag: Diagnos
   return bag.hasErrors ? undefined : root;
 }
 
+/** A value of a syntax tree and the type the checker gave it. */
+export interface TypedValue {
+  readonly node: ValueExpression;
+  /** `undefined` when the value has no type: an unknown name, or a call or index that cannot be typed. */
+  readonly type: Type | undefined;
+  /** True when the value stands for the elements produced by `[*]` (`type` is then the element type). */
+  readonly mapped: boolean;
+}
+
+/**
+ * Whether a value is a condition on its own: a `Bool` (one per element when mapped over
+ * `[*]`), or an `Array<Bool>` taken whole.
+ */
+export function isConditionValue(value: { readonly type: Type | undefined; readonly mapped: boolean }): boolean {
+  return value.type === BOOL || (value.type === ARRAY_OF_BOOL && !value.mapped);
+}
+
+const spanKey = (span: Span): string => `${span.start}:${span.end}`;
+
+/** The values of a syntax tree with their types, as the tolerant checker found them. */
+export class ValueTypes {
+  constructor(private readonly bySpan: ReadonlyMap<string, TypedValue>) {}
+
+  /** The value spanning exactly `span`, if the tree has one there. */
+  at(span: Span): TypedValue | undefined {
+    return this.bySpan.get(spanKey(span));
+  }
+}
+
+/**
+ * The checker's tolerant mode, for editors: checks a tree that may be partial or full of
+ * errors (what the parser recovers from text being typed) and returns every value node it met
+ * (fields, calls, indexes) with its type. Diagnostics are dropped, and a value that fails to
+ * check keeps the type it is certain to have: a call to a known function the result of the
+ * argument types that are known (or its fixed result type), an index into a known container
+ * the element type. A tree too deep to check gives the values met before the stack ran out.
+ */
+export function typeValues(ast: Expression, env: CheckEnvironment): ValueTypes {
+  const values = new Map<string, TypedValue>();
+  const checker = new Checker(env, new DiagnosticBag(''), values);
+  guardStack(
+    () => checker.condition(ast),
+    () => undefined,
+  );
+  return new ValueTypes(values);
+}
+
 class Checker {
   /** Rewrite-function calls seen so far (at most one per expression). */
   private rewriteCalls = 0;
   /** What is left of the regex size limit for this expression's `matches` regexes. */
   private regexBudget: number | undefined;
 
+  /**
+   * @param typed - in tolerant mode ({@link typeValues}), where each value met is recorded
+   *   with its type, by span
+   */
   constructor(
     private readonly env: CheckEnvironment,
     private readonly bag: DiagnosticBag,
+    private readonly typed?: Map<string, TypedValue>,
   ) {}
 
   // --- conditions ---------------------------------------------------------------------------
@@ -186,8 +220,7 @@ class Checker {
   }
 
   private valueAsCondition(value: CheckedValue, span: Span): CheckedCondition | undefined {
-    if (value.type === BOOL) return { kind: 'value', value, array: value.mapped, span };
-    if (value.type === ARRAY_OF_BOOL && !value.mapped) return { kind: 'value', value, array: true, span };
+    if (isConditionValue(value)) return { kind: 'value', value, array: value.type === BOOL ? value.mapped : true, span };
     const shown = value.mapped ? `${formatType(value.type)} (one per element of [*])` : formatType(value.type);
     this.bag.error(
       'unsupported-operator',
@@ -223,99 +256,112 @@ class Checker {
         `cannot perform ${describeOperator(operator)} on a value of type ${formatType(type)}: compare its elements with [*] inside any(…)/all(…), or pick one with an index`,
       );
     }
-    const test = this.test(operator, type, node, unsupported);
+    const test = this.test(comparisonOperatorSpec(operator), type, node, unsupported);
     if (test === undefined) return undefined;
     return { kind: 'compare', left, test, array: left.mapped, span: node.span };
   }
 
+  /** The right-hand side of a comparison read as its operator's table row says. */
   private test(
-    operator: ComparisonExpression['operator'],
+    operator: ComparisonOperatorRow,
     type: Type,
     node: ComparisonExpression,
     unsupported: (why?: string) => undefined,
   ): ComparisonTest | undefined {
     const right = node.right;
     if (right.kind === 'Error') return undefined;
-    if (operator === 'in') {
-      if (right.kind === 'Set') {
-        const set = this.setItems(type, right.items);
-        return set && { operator: 'in', set };
+    if (operator.right === 'set') {
+      if (right.kind !== 'Set' && right.kind !== 'List') {
+        this.bag.error('expected-token', `expected a set \`{…}\` or a \`$list\` after ${describeOperator(operator.name)}`, right.span);
+        return undefined;
       }
+      if (this.refused(operator, type, unsupported)) return undefined;
       if (right.kind === 'List') return this.listTest(type, right.name, right.span);
-      this.bag.error('expected-token', 'expected a set `{…}` or a `$list` after `in`', right.span);
-      return undefined;
+      const set = this.setItems(type, right.items);
+      return set && { operator: operator.name, set };
     }
     if (right.kind === 'Set' || right.kind === 'List') {
       const what = right.kind === 'Set' ? 'a set' : 'a list';
-      this.bag.error('unsupported-operator', `${describeOperator(operator)} takes a single literal, not ${what}; use \`in\``, right.span);
+      this.bag.error('unsupported-operator', `${describeOperator(operator.name)} takes a single literal, not ${what}; use \`in\``, right.span);
       return undefined;
     }
-    switch (operator) {
-      case 'eq':
-      case 'ne':
-      case 'lt':
-      case 'le':
-      case 'gt':
-      case 'ge': {
-        if (ORDERING.has(operator) && type === IP && this.env.options.allowIpOrdering === false) {
-          return unsupported(`ordering operators are not supported on Ip values (strict mode)`);
-        }
+    if (this.refused(operator, type, unsupported)) return undefined;
+    return this.singleLiteralTest(operator, type, right);
+  }
+
+  /** Reports an operator the table does not accept on `type` (or that an option switches off). */
+  private refused(operator: ComparisonOperatorRow, type: Type, unsupported: (why?: string) => undefined): boolean {
+    if (!appliesTo(operator, type)) {
+      unsupported();
+      return true;
+    }
+    const gate = closedGate(operator, type, this.env.options);
+    if (gate === undefined) return false;
+    unsupported(gate.refusal);
+    return true;
+  }
+
+  private singleLiteralTest(operator: Exclude<ComparisonOperatorRow, { right: 'set' }>, type: Type, right: Literal): ComparisonTest | undefined {
+    switch (operator.right) {
+      case 'literal': {
         const literal = this.scalarLiteral(type, right, 'single');
-        return literal && { operator, literal };
+        return literal && { operator: operator.name, literal };
       }
-      case 'contains': {
-        if (type !== BYTES) return unsupported();
+      case 'bytes': {
         const literal = this.scalarLiteral(BYTES, right, 'single');
-        return literal && { operator, literal: literal.value as BytesLiteral };
+        return literal && { operator: operator.name, literal: literal.value as BytesLiteral };
       }
-      case 'matches': {
-        if (type !== BYTES) return unsupported();
+      case 'integer': {
+        const literal = this.scalarLiteral(INT, right, 'single');
+        return literal && { operator: operator.name, value: literal.value as IntValue };
+      }
+      case 'regex': {
         if (right.kind !== 'String') return this.mismatch(right, 'a regular expression must be a string, e.g. "^/api/" or r"^/api/"');
-        const pattern = right.pattern ?? new TextDecoder().decode(right.bytes);
-        // The size limit holds for all the regexes of an expression together: each compiled
-        // regex costs time and memory (≈ 6 bytes of heap per byte of estimated size), and one
-        // 4 KB expression could otherwise hold a hundred regexes at the limit (gigabytes).
-        const limit = this.env.options.regexSizeLimit ?? DEFAULT_REGEX_SIZE_LIMIT;
-        const budget = Math.min(limit, this.regexBudget ?? limit);
-        const result = compileRegex(pattern, { sizeLimit: budget, utf8Literals: this.env.options.regexUtf8Literals });
-        if (!result.ok) {
-          const message = result.kind === 'CompiledTooBig' && budget < limit ? `the regular expressions of this expression together exceed the size limit of ${limit} bytes` : result.message;
-          this.bag.error('invalid-regex', message, this.patternSpan(right, result.offset, result.length));
-          return undefined;
-        }
-        this.regexBudget = budget - result.size;
-        // Patterns that run on the Pike VM alone (Unicode word boundaries) pay per live thread
-        // and per code point decoded: they are held to an eighth of the limit.
-        const costLimit = (this.env.options.regexCostLimit ?? DEFAULT_REGEX_COST_LIMIT) / (result.pikeOnly ? 8 : 1);
-        if (result.size > costLimit) {
-          const severity = this.env.options.regexCostAction === 'error' ? 'error' : 'warning';
-          this.bag.add(
-            'slow-regex',
-            severity,
-            `this regular expression is large (estimated ${result.size.toLocaleString('en-US')} bytes compiled, over the regexCostLimit of ${costLimit.toLocaleString('en-US')}${result.pikeOnly ? ' for patterns with Unicode word boundaries' : ''}): matching stays linear but may cost microseconds per input byte`,
-            right.span,
-          );
-          if (severity === 'error') return undefined;
-        }
-        return { operator, regex: result.regex };
+        const regex = this.regex(right);
+        return regex && { operator: operator.name, regex };
       }
       case 'wildcard':
-      case 'strict wildcard': {
-        if (type !== BYTES) return unsupported();
+      case 'case-sensitive wildcard': {
         if (right.kind !== 'String') return this.mismatch(right, 'a wildcard pattern must be a quoted or raw string, not hex bytes');
-        const result = compileWildcard(right.bytes, { caseSensitive: operator === 'strict wildcard', starLimit: this.env.options.wildcardStarLimit });
+        const result = compileWildcard(right.bytes, { caseSensitive: operator.right === 'case-sensitive wildcard', starLimit: this.env.options.wildcardStarLimit });
         if (!result.ok) {
           this.bag.error('invalid-wildcard', result.message, right.span);
           return undefined;
         }
-        return { operator, pattern: result.pattern };
-      }
-      case 'bitwise_and': {
-        if (type !== INT) return unsupported();
-        const literal = this.scalarLiteral(INT, right, 'single');
-        return literal && { operator, value: literal.value as IntValue };
+        return { operator: operator.name, pattern: result.pattern };
       }
     }
+  }
+
+  /** Compiles the regular expression of a `matches` within what is left of the expression's size budget. */
+  private regex(right: StringLiteral): CompiledRegex | undefined {
+    const pattern = right.pattern ?? new TextDecoder().decode(right.bytes);
+    // The size limit holds for all the regexes of an expression together: each compiled
+    // regex costs time and memory (≈ 6 bytes of heap per byte of estimated size), and one
+    // 4 KB expression could otherwise hold a hundred regexes at the limit (gigabytes).
+    const limit = this.env.options.regexSizeLimit ?? DEFAULT_REGEX_SIZE_LIMIT;
+    const budget = Math.min(limit, this.regexBudget ?? limit);
+    const result = compileRegex(pattern, { sizeLimit: budget, utf8Literals: this.env.options.regexUtf8Literals });
+    if (!result.ok) {
+      const message = result.kind === 'CompiledTooBig' && budget < limit ? `the regular expressions of this expression together exceed the size limit of ${limit} bytes` : result.message;
+      this.bag.error('invalid-regex', message, this.patternSpan(right, result.offset, result.length));
+      return undefined;
+    }
+    this.regexBudget = budget - result.size;
+    // Patterns that run on the Pike VM alone (Unicode word boundaries) pay per live thread
+    // and per code point decoded: they are held to an eighth of the limit.
+    const costLimit = (this.env.options.regexCostLimit ?? DEFAULT_REGEX_COST_LIMIT) / (result.pikeOnly ? 8 : 1);
+    if (result.size > costLimit) {
+      const severity = this.env.options.regexCostAction === 'error' ? 'error' : 'warning';
+      this.bag.add(
+        'slow-regex',
+        severity,
+        `this regular expression is large (estimated ${result.size.toLocaleString('en-US')} bytes compiled, over the regexCostLimit of ${costLimit.toLocaleString('en-US')}${result.pikeOnly ? ' for patterns with Unicode word boundaries' : ''}): matching stays linear but may cost microseconds per input byte`,
+        right.span,
+      );
+      if (severity === 'error') return undefined;
+    }
+    return result.regex;
   }
 
   private listTest(type: Type, name: string, span: Span): ComparisonTest | undefined {
@@ -356,10 +402,8 @@ class Checker {
    */
   private checkPatternAlone(node: ComparisonExpression): void {
     if (node.right.kind !== 'String') return;
-    const unsupported = (): undefined => undefined;
-    if (node.operator === 'matches' || node.operator === 'wildcard' || node.operator === 'strict wildcard') {
-      this.test(node.operator, BYTES, node, unsupported);
-    }
+    const operator = comparisonOperatorSpec(node.operator);
+    if (PATTERN_READINGS.has(operator.right)) this.test(operator, BYTES, node, () => undefined);
   }
 
   // --- literals -----------------------------------------------------------------------------
@@ -456,6 +500,15 @@ class Checker {
   // --- values -------------------------------------------------------------------------------
 
   value(node: ValueExpression): CheckedValue | undefined {
+    const checked = this.checkValue(node);
+    if (this.typed !== undefined) {
+      const certain = checked ?? this.certainType(node);
+      this.typed.set(spanKey(node.span), { node, type: certain?.type, mapped: certain?.mapped ?? false });
+    }
+    return checked;
+  }
+
+  private checkValue(node: ValueExpression): CheckedValue | undefined {
     switch (node.kind) {
       case 'Field':
         return this.field(node.name, node.span);
@@ -464,6 +517,48 @@ class Checker {
       case 'Index':
         return this.index(node);
     }
+  }
+
+  /**
+   * The type a value that failed to check is still certain to have (tolerant mode): a known
+   * function's result over the argument types that are known (or its fixed result type), or
+   * the element type of a container whose type is known and whose kind fits the index.
+   */
+  private certainType(node: ValueExpression): { type: Type; mapped: boolean } | undefined {
+    switch (node.kind) {
+      case 'Field':
+        return undefined;
+      case 'Call': {
+        const fn = this.env.function(node.name);
+        if (fn === undefined) return undefined;
+        const types = this.knownArgumentTypes(fn, node.args);
+        if (types === undefined) return typeof fn.returns === 'function' ? undefined : { type: fn.returns, mapped: false };
+        const first = node.args[0];
+        const mapsFirst = first !== undefined && !isLiteral(first) && this.typed?.get(spanKey(first.span))?.mapped === true;
+        return { type: resultType(fn, types, mapsFirst), mapped: false };
+      }
+      case 'Index': {
+        const object = this.typed?.get(spanKey(node.object.span));
+        const container = object?.type;
+        if ((container?.kind === 'Array' && node.index.kind !== 'MapKey') || (container?.kind === 'Map' && node.index.kind !== 'ArrayIndex')) {
+          return { type: container.element, mapped: object?.mapped === true || node.index.kind === 'MapEach' };
+        }
+        return undefined;
+      }
+    }
+  }
+
+  /** The types of a call's arguments as far as tolerant checking knows them; `undefined` when one is unknown. */
+  private knownArgumentTypes(fn: BuiltinFunction, args: readonly Argument[]): Type[] | undefined {
+    const params = [...fn.params, ...(fn.optional ?? [])];
+    const types: Type[] = [];
+    for (const [i, arg] of args.entries()) {
+      const param = params[Math.min(i, params.length - 1)];
+      const type = isLiteral(arg) ? param && literalTypeFor(param, arg, types) : this.typed?.get(spanKey(arg.span))?.type;
+      if (type === undefined) return undefined;
+      types.push(type);
+    }
+    return types;
   }
 
   private field(name: string, span: Span): CheckedValue | undefined {
@@ -595,9 +690,7 @@ class Checker {
       types.push(checked.type);
     });
     if (!ok || implicit.length !== (fn.implicitFields?.length ?? 0)) return undefined;
-    const mapsFirst = args[0]?.mapped ?? false;
-    const returns = typeof fn.returns === 'function' ? fn.returns(types) : fn.returns;
-    const type = mapsFirst ? arrayOf(returns) : returns;
+    const type = resultType(fn, types, args[0]?.mapped ?? false);
     return { kind: 'call', fn, args, implicit, type, mapped: false, span: node.span };
   }
 
@@ -667,6 +760,12 @@ function isLiteral(arg: Argument): arg is Literal {
   return arg.kind === 'String' || arg.kind === 'Bare' || arg.kind === 'Boolean';
 }
 
+/** A call's type: the function's result, one per element when the first argument is mapped over `[*]`. */
+function resultType(fn: BuiltinFunction, argumentTypes: Type[], mapsFirst: boolean): Type {
+  const returns = typeof fn.returns === 'function' ? fn.returns(argumentTypes) : fn.returns;
+  return mapsFirst ? arrayOf(returns) : returns;
+}
+
 /** The type a literal argument is read as: the parameter's type, else by its form. */
 function literalTypeFor(param: ParameterSpec, literal: Literal, previous: Type[]): Type | undefined {
   if (isConcreteType(param.type)) return param.type.kind === 'Array' || param.type.kind === 'Map' ? undefined : param.type;
@@ -693,35 +792,4 @@ function sourceName(node: ValueExpression): string {
     case 'Index':
       return `${sourceName(node.object)}[…]`;
   }
-}
-
-/** The known name closest to `name` by edit distance, if it is close enough to help. */
-function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
-    const d = editDistance(name, candidate, bestDistance);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string, cap: number): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      rowMin = Math.min(rowMin, current[j]!);
-    }
-    if (rowMin >= cap) return cap;
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -1,55 +1,31 @@
 /**
  * Shared analysis for the editor features: tokens of (possibly broken) text, bracket
- * structure, and the type of the value written before a position.
+ * structure, and where a value or literal stands.
  *
  * Editor requests concern the text around the cursor, which is usually incomplete. The
- * lexer works on any text, so the features reason over tokens first; where they need a
- * type, they re-parse just the value in question (a field, a call, an index chain), which
- * parses cleanly even when the rest of the expression does not.
+ * lexer works on any text, so the features locate things by tokens first; the types of the
+ * values they find come from the checker (see `semantic-model.ts`).
  *
  * @module
  */
 import type { TokenType } from 'chevrotain';
-import { DiagnosticBag, type Span } from '../check/diagnostics.js';
-import type { Scheme } from '../scheme/scheme.js';
-import { BOOL, BYTES, INT, parseType, type Type } from '../scheme/types.js';
-import type { Argument, Expression, ValueExpression } from '../syntax/ast.js';
+import { DiagnosticBag, type Span } from '../diagnostics/diagnostics.js';
+import type { ComparisonOperator } from '../syntax/ast.js';
 import { tokenize } from '../syntax/lexer.js';
-import { parseExpression } from '../syntax/parser.js';
+import { comparisonOperatorSpec, type ComparisonOperatorRow, type LogicalOperatorName } from '../syntax/operators.js';
 import {
   All,
-  Amp,
-  AmpAmp,
-  And,
   Any,
-  Bang,
-  BangEq,
   BareLiteral,
-  BitwiseAnd,
-  CaretCaret,
   Comma,
-  Contains,
-  Eq,
-  EqEq,
-  Ge,
-  Greater,
-  GreaterEq,
-  Gt,
+  COMPARISON_OPERATOR_OF_TOKEN,
   Identifier,
-  In,
+  keywordTokens,
   LBracket,
   LCurly,
-  Le,
-  Less,
-  LessEq,
   ListReference,
+  LOGICAL_OPERATOR_OF_TOKEN,
   LParen,
-  Lt,
-  Matches,
-  Ne,
-  Not,
-  Or,
-  PipePipe,
   QuotedString,
   RawString,
   RBracket,
@@ -57,11 +33,7 @@ import {
   RegexString,
   RParen,
   Star,
-  StrictWildcard,
-  Tilde,
   True,
-  Wildcard,
-  Xor,
   type QuotedStringPayload,
   type RawStringPayload,
 } from '../syntax/tokens.js';
@@ -94,18 +66,13 @@ export function lex(text: string): Lexed {
   return { tokens, invalid: bag.items.map((d) => d.span) };
 }
 
-const COMPARISON_TYPES = new Set<TokenType>([
-  Eq, Ne, Lt, Le, Gt, Ge, Contains, Matches, Wildcard, StrictWildcard, In, BitwiseAnd,
-  EqEq, BangEq, Less, LessEq, Greater, GreaterEq, Tilde, Amp,
-]);
-const LOGICAL_TYPES = new Set<TokenType>([And, Or, Xor, Not, AmpAmp, PipePipe, CaretCaret, Bang]);
-const WORD_TYPES = new Set<TokenType>([Identifier, Not, And, Or, Xor, True, Eq, Ne, Lt, Le, Gt, Ge, Contains, Matches, Wildcard, StrictWildcard, In, BitwiseAnd]);
+const WORD_TYPES = new Set<TokenType>([Identifier, ...keywordTokens]);
 const STRING_TYPES = new Set<TokenType>([QuotedString, RawString, RegexString]);
 
 /** A comparison operator token (`eq`, `==`, `in`, `&`, …). */
-export const isComparisonOperator = (t: Token | undefined): boolean => t !== undefined && COMPARISON_TYPES.has(t.type);
+export const isComparisonOperator = (t: Token | undefined): boolean => t !== undefined && COMPARISON_OPERATOR_OF_TOKEN.has(t.type);
 /** A logical operator token (`and`, `&&`, `not`, `!`, …). */
-export const isLogicalOperator = (t: Token | undefined): boolean => t !== undefined && LOGICAL_TYPES.has(t.type);
+export const isLogicalOperator = (t: Token | undefined): boolean => t !== undefined && LOGICAL_OPERATOR_OF_TOKEN.has(t.type);
 /** A token made of letters that the user may still be typing (a name or a keyword). */
 export const isWord = (t: Token | undefined): boolean => t !== undefined && WORD_TYPES.has(t.type);
 /** A string literal token of any form. */
@@ -129,33 +96,19 @@ export function stringContent(t: Token): Span {
 }
 
 /** The English name of a comparison operator token, e.g. `==` → `eq`. */
-export function comparisonName(t: Token): string | undefined {
-  switch (t.type) {
-    case Eq: case EqEq: return 'eq';
-    case Ne: case BangEq: return 'ne';
-    case Lt: case Less: return 'lt';
-    case Le: case LessEq: return 'le';
-    case Gt: case Greater: return 'gt';
-    case Ge: case GreaterEq: return 'ge';
-    case Contains: return 'contains';
-    case Matches: case Tilde: return 'matches';
-    case Wildcard: return 'wildcard';
-    case StrictWildcard: return 'strict wildcard';
-    case In: return 'in';
-    case BitwiseAnd: case Amp: return 'bitwise_and';
-  }
-  return undefined;
+export function comparisonName(t: Token | undefined): ComparisonOperator | undefined {
+  return t === undefined ? undefined : COMPARISON_OPERATOR_OF_TOKEN.get(t.type);
+}
+
+/** The operator-table row of a comparison operator token. */
+export function comparisonOperatorOf(t: Token | undefined): ComparisonOperatorRow | undefined {
+  const name = comparisonName(t);
+  return name === undefined ? undefined : comparisonOperatorSpec(name);
 }
 
 /** The English name of a logical operator token, e.g. `&&` → `and`. */
-export function logicalName(t: Token): string | undefined {
-  switch (t.type) {
-    case And: case AmpAmp: return 'and';
-    case Or: case PipePipe: return 'or';
-    case Xor: case CaretCaret: return 'xor';
-    case Not: case Bang: return 'not';
-  }
-  return undefined;
+export function logicalName(t: Token): LogicalOperatorName | undefined {
+  return LOGICAL_OPERATOR_OF_TOKEN.get(t.type);
 }
 
 /** What an unclosed bracket opens. */
@@ -261,24 +214,6 @@ export function valueStart(tokens: readonly Token[], end: number): number | unde
   return undefined;
 }
 
-/** A value found in the text, with its syntax tree and type (when the scheme knows it). */
-export interface ValueAt {
-  node: ValueExpression;
-  /** Absolute span of the value in the text. */
-  span: Span;
-  type: Type | undefined;
-}
-
-/** The value ending with `tokens[end]`, parsed on its own, and its type. */
-export function valueEndingAt(text: string, tokens: readonly Token[], end: number, scheme: Scheme): ValueAt | undefined {
-  const start = valueStart(tokens, end);
-  if (start === undefined) return undefined;
-  const span = { start: tokens[start]!.start, end: tokens[end]!.end };
-  const { ast } = parseExpression(text.slice(span.start, span.end));
-  if (ast === undefined || (ast.kind !== 'Field' && ast.kind !== 'Call' && ast.kind !== 'Index')) return undefined;
-  return { node: ast, span, type: typeOf(ast, scheme) };
-}
-
 /**
  * Where a literal token stands: the right-hand side (or a set item) of a comparison whose
  * operator is at `operator`, an array index, a function argument, or somewhere else.
@@ -303,56 +238,6 @@ export function literalRole(tokens: readonly Token[], index: number): LiteralRol
   return { role: 'other' };
 }
 
-/** The type of the left-hand side of the comparison operator at `tokens[operator]`. */
-export function leftTypeOf(text: string, tokens: readonly Token[], operator: number, scheme: Scheme): ValueAt | undefined {
-  return operator > 0 ? valueEndingAt(text, tokens, operator - 1, scheme) : undefined;
-}
-
-/** The type of a field by name, if the scheme has it. */
-export function fieldType(scheme: Scheme, name: string): Type | undefined {
-  const info = scheme.fieldInfo(name);
-  return info && parseType(info.type);
-}
-
-/**
- * The type of a value or argument. Function results whose type depends on the arguments
- * (`concat`) take the type of their first argument, which is what they return.
- */
-export function typeOf(node: Argument | Expression, scheme: Scheme): Type | undefined {
-  switch (node.kind) {
-    case 'Field':
-      return fieldType(scheme, node.name);
-    case 'Call': {
-      const info = scheme.functionInfo(node.name);
-      if (info === undefined) return undefined;
-      const declared = parseType(info.returns);
-      if (declared !== undefined) return declared;
-      return node.args[0] === undefined ? undefined : typeOf(node.args[0], scheme);
-    }
-    case 'Index': {
-      const object = typeOf(node.object, scheme);
-      if (object === undefined || (object.kind !== 'Array' && object.kind !== 'Map')) return undefined;
-      if (node.index.kind === 'ArrayIndex' && object.kind !== 'Array') return undefined;
-      if (node.index.kind === 'MapKey' && object.kind !== 'Map') return undefined;
-      return object.element;
-    }
-    case 'String':
-      return BYTES;
-    case 'Bare':
-      return /^-?\d+$/.test(node.text) ? INT : undefined;
-    case 'Comparison':
-    case 'Logical':
-    case 'Not':
-    case 'Group':
-    case 'Quantifier':
-    case 'True':
-    case 'Boolean':
-      return BOOL;
-    case 'Error':
-      return undefined;
-  }
-}
-
 /** Index of the token that contains `offset` strictly inside, or ends exactly at it. */
 export function tokenAt(tokens: readonly Token[], offset: number): number | undefined {
   let found: number | undefined;
@@ -374,5 +259,5 @@ export function lastTokenBefore(tokens: readonly Token[], offset: number): numbe
 /** The token kinds the features need to recognise by identity. */
 export const T = {
   Identifier, BareLiteral, ListReference, LParen, RParen, LBracket, RBracket, LCurly, RCurly, Comma, Star, True,
-  Any, All, In, Matches, Tilde, RegexString, RawString, QuotedString, Not, Bang,
+  Any, All, RegexString, RawString, QuotedString,
 } as const;

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Scheme, SchemeField, SchemeFunction } from '../scheme/scheme.js';
+import type { Scheme } from '../engine/scheme.js';
+import type { SchemeField, SchemeFunction } from '../scheme/environment.js';
 import type { Type } from '../scheme/types.js';
 
 /** A namespace of dotted field names, such as `http.request.` (always ends with a dot). */

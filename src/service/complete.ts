@@ -5,16 +5,16 @@
  * where a value can start we propose field names one dotted segment at a time, functions
  * and keywords; after a value, the comparison operators its type takes; after a complete
  * comparison, the logical operators; after `in`, a set or a list of the right type; inside
- * `…headers["` the common header names. Types come from re-parsing just the value before
- * the cursor (see `analysis.ts`), which works however broken the rest of the text is.
+ * `…headers["` the common header names. Types come from the checker (see
+ * `semantic-model.ts`), which types values however broken the rest of the text is.
  *
  * @module
  */
-import type { SchemeField, SchemeFunction } from '../scheme/scheme.js';
+import type { SchemeField, SchemeFunction } from '../scheme/environment.js';
 import { parseType, type Type } from '../scheme/types.js';
 import {
   argumentIndex,
-  comparisonName,
+  comparisonOperatorOf,
   isComparisonOperator,
   isLiteral,
   isLogicalOperator,
@@ -22,21 +22,19 @@ import {
   isTerminated,
   isWord,
   lastTokenBefore,
-  leftTypeOf,
   lex,
   literalRole,
   openBrackets,
   stringContent,
   T,
   tokenAt,
-  valueEndingAt,
   type Opener,
   type Token,
-  type ValueAt,
 } from './analysis.js';
 import { describeField, describeFunction, type SchemeCatalog } from './catalog.js';
 import { headerNamesFor, valuesFor } from './known-values.js';
 import { LOGICAL_OPERATORS, operatorDoc, operatorsFor } from './operators.js';
+import { SemanticModel, type ValueAt } from './semantic-model.js';
 import type { CompletionItem, CompletionList, Span } from './types.js';
 
 /** Where a value may start, and what surrounds it. */
@@ -55,6 +53,7 @@ export function complete(catalog: SchemeCatalog, text: string, offset: number): 
 
 class Completer {
   private readonly tokens: Token[];
+  private readonly model: SemanticModel;
   /** The word being typed (a name, keyword or `$list`), if the cursor touches one. */
   private word: Token | undefined;
   private span: Span;
@@ -65,6 +64,7 @@ class Completer {
     private readonly offset: number,
   ) {
     this.tokens = lex(text).tokens;
+    this.model = new SemanticModel(text, this.tokens, catalog.scheme);
     this.span = { start: offset, end: offset };
   }
 
@@ -104,8 +104,8 @@ class Completer {
     if (previous === undefined) return this.valueStart({ where: 'top' }, true);
     if (isLogicalOperator(previous)) return this.valueStart(this.enclosing(stack), false);
     if (isComparisonOperator(previous)) {
-      const left = leftTypeOf(this.text, tokens, before, this.catalog.scheme);
-      return comparisonName(previous) === 'in' ? this.afterIn(left) : this.operandValues(left);
+      const left = this.model.leftOperand(before);
+      return comparisonOperatorOf(previous)?.right === 'set' ? this.afterIn(left) : this.operandValues(left);
     }
     switch (previous.type) {
       case T.LParen:
@@ -280,14 +280,13 @@ class Completer {
 
   /** After a value: the comparison operators of its type, or the logical ones after a Bool. */
   private afterValue(end: number): CompletionItem[] {
-    const value = valueEndingAt(this.text, this.tokens, end, this.catalog.scheme);
+    const value = this.model.valueEndingAt(end);
     if (value === undefined) {
       // `)` closing a group or a quantifier: a complete condition.
       return this.tokens[end]!.type === T.RParen ? this.logical() : [];
     }
-    if (value.type?.kind === 'Bool') return this.logical();
-    const known = value.node.kind === 'Field' ? this.catalog.scheme.fieldInfo(value.node.name) !== undefined : value.type !== undefined;
-    const names = operatorsFor(known ? value.type : undefined, this.catalog.scheme.options);
+    if (value.condition) return this.logical();
+    const names = operatorsFor(value.type, this.catalog.scheme.options);
     const items: CompletionItem[] = [];
     names.forEach((name, i) => {
       const doc = operatorDoc(name)!;
@@ -342,7 +341,7 @@ class Completer {
     if (before !== undefined) {
       const operator = this.tokens[before];
       if (!isComparisonOperator(operator)) return [];
-      left = leftTypeOf(this.text, this.tokens, before, this.catalog.scheme);
+      left = this.model.leftOperand(before);
     }
     const wanted = left?.type;
     const items: CompletionItem[] = [];
@@ -363,8 +362,8 @@ class Completer {
 
   /** Known values for the right-hand side of `eq`/`ne` (quoted), e.g. HTTP methods. */
   private operandValues(left: ValueAt | undefined): CompletionItem[] {
-    if (left?.node.kind !== 'Field') return [];
-    const field = left.node.name;
+    const field = left?.field;
+    if (field === undefined) return [];
     return (valuesFor(field) ?? []).map((value, i) => ({
       label: `"${value}"`,
       kind: 'value' as const,
@@ -379,21 +378,21 @@ class Completer {
     if (opener?.kind !== 'set') return [];
     const operator = opener.index - 1;
     const token = this.tokens[operator];
-    if (token === undefined || comparisonName(token) !== 'in') return [];
-    return this.operandValues(leftTypeOf(this.text, this.tokens, operator, this.catalog.scheme));
+    if (comparisonOperatorOf(token)?.right !== 'set') return [];
+    return this.operandValues(this.model.leftOperand(operator));
   }
 
   /** After `[`: `*`, array positions, or quoted header names for header maps. */
   private indexItems(bracket: number): CompletionItem[] {
-    const object = bracket > 0 ? valueEndingAt(this.text, this.tokens, bracket - 1, this.catalog.scheme) : undefined;
+    const object = bracket > 0 ? this.model.valueEndingAt(bracket - 1) : undefined;
     const type = object?.type;
     const items: CompletionItem[] = [];
     if (type === undefined || type.kind === 'Array' || type.kind === 'Map') {
       items.push({ label: '*', kind: 'operator', detail: 'every element', documentation: operatorDoc('[*]')!.description, insertText: '*', sortText: `${SORT.keyword}*` });
     }
     if (type?.kind === 'Array') items.push({ label: '0', kind: 'value', detail: 'first element', insertText: '0', sortText: `${SORT.keyword}0` });
-    if (type?.kind === 'Map' && object?.node.kind === 'Field') {
-      for (const name of headerNamesFor(object.node.name) ?? []) {
+    if (type?.kind === 'Map' && object?.field !== undefined) {
+      for (const name of headerNamesFor(object.field) ?? []) {
         items.push({ label: `"${name}"`, kind: 'value', detail: 'header name', insertText: `"${name}"`, filterText: `"${name}"`, sortText: `${SORT.first}${name}` });
       }
     }
@@ -411,16 +410,16 @@ class Completer {
     let names: readonly string[] = [];
     let detail = '';
     if (role.role === 'index' && index >= 2) {
-      const object = valueEndingAt(this.text, this.tokens, index - 2, this.catalog.scheme);
-      if (object?.node.kind === 'Field') {
-        names = headerNamesFor(object.node.name) ?? [];
+      const object = this.model.valueEndingAt(index - 2);
+      if (object?.field !== undefined) {
+        names = headerNamesFor(object.field) ?? [];
         detail = 'header name';
       }
     } else if (role.role === 'operand') {
-      const left = leftTypeOf(this.text, this.tokens, role.operator, this.catalog.scheme);
-      if (left?.node.kind === 'Field') {
-        names = valuesFor(left.node.name) ?? [];
-        detail = left.node.name;
+      const left = this.model.leftOperand(role.operator);
+      if (left?.field !== undefined) {
+        names = valuesFor(left.field) ?? [];
+        detail = left.field;
       }
     }
     return this.result(names.map((name, i) => ({ label: name, kind: 'value', detail, insertText: name + close, sortText: `${SORT.first}${String(i).padStart(3, '0')}` })));

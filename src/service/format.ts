@@ -16,16 +16,12 @@
  * @module
  */
 import type { Argument, Expression, IndexSelector, Literal, RightHandSide, SetLiteral, ValueExpression } from '../syntax/ast.js';
+import { symbolicSpelling } from '../syntax/operators.js';
 import { parseExpression } from '../syntax/parser.js';
-import { requireString } from '../errors.js';
+import { requireString } from '../diagnostics/errors.js';
 import type { FormatOptions } from './types.js';
 
 export type { FormatOptions };
-
-const SYMBOLIC: Record<string, string> = {
-  and: '&&', or: '||', xor: '^^', not: '!',
-  eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=', matches: '~', bitwise_and: '&',
-};
 
 /** Raised for trees the printer cannot print faithfully (they hold error nodes). */
 class UnprintableTree extends Error {}
@@ -38,7 +34,7 @@ class UnprintableTree extends Error {}
 export function formatExpression(text: string, options: FormatOptions = {}): string | undefined {
   requireString(text, 'the expression');
   // The length limit is a validation rule, not a syntactic one: long expressions format too.
-  const parsed = parseExpression(text, { maxExpressionLength: Number.MAX_SAFE_INTEGER, maxNestingDepth: options.maxNestingDepth });
+  const parsed = parseExpression(text, { maxExpressionLength: text.length, maxNestingDepth: options.maxNestingDepth });
   if (parsed.ast === undefined || parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
   try {
     return new Printer(text, options).expression(parsed.ast, 0, 0, 0);
@@ -76,7 +72,7 @@ class Printer {
   }
 
   private spell(operator: string): string {
-    return this.symbolic ? (SYMBOLIC[operator] ?? operator) : operator;
+    return this.symbolic ? (symbolicSpelling(operator) ?? operator) : operator;
   }
 
   private indent(level: number): string {

@@ -8,11 +8,11 @@
 import { formatType } from '../scheme/types.js';
 import {
   comparisonName,
+  comparisonOperatorOf,
   isComparisonOperator,
   isLiteral,
   isLogicalOperator,
   isString,
-  leftTypeOf,
   lex,
   literalRole,
   logicalName,
@@ -22,6 +22,7 @@ import {
 import { describeField, describeFunction, type SchemeCatalog } from './catalog.js';
 import { describeBareLiteral, describeStringLiteral } from './literals.js';
 import { operatorDoc, type OperatorDoc } from './operators.js';
+import { SemanticModel } from './semantic-model.js';
 import type { HoverInfo } from './types.js';
 
 /** Hover information for the token at `offset`, if there is anything to say. */
@@ -32,7 +33,7 @@ export function hover(catalog: SchemeCatalog, text: string, offset: number): Hov
   if (index < 0) index = tokens.findIndex((t) => t.end === offset);
   if (index < 0) return undefined;
   const token = tokens[index]!;
-  const markdown = describeToken(catalog, text, tokens, index);
+  const markdown = describeToken(catalog, new SemanticModel(text, tokens, catalog.scheme), tokens, index);
   return markdown === undefined ? undefined : { span: { start: token.start, end: token.end }, markdown };
 }
 
@@ -41,7 +42,7 @@ function operatorMarkdown(doc: OperatorDoc, extra?: string): string {
   return [`${spelling} — ${doc.title}`, doc.description, ...(extra === undefined ? [] : [extra])].join('\n\n');
 }
 
-function describeToken(catalog: SchemeCatalog, text: string, tokens: Token[], index: number): string | undefined {
+function describeToken(catalog: SchemeCatalog, model: SemanticModel, tokens: Token[], index: number): string | undefined {
   const token = tokens[index]!;
   const { scheme } = catalog;
   if (token.type === T.Identifier) {
@@ -57,8 +58,8 @@ function describeToken(catalog: SchemeCatalog, text: string, tokens: Token[], in
   }
   if (isComparisonOperator(token)) {
     const name = comparisonName(token)!;
-    const left = leftTypeOf(text, tokens, index, scheme);
-    const extra = left?.type === undefined ? undefined : `Left-hand side: \`${text.slice(left.span.start, left.span.end)}\` of type ${formatType(left.type)}.`;
+    const left = model.leftOperand(index);
+    const extra = left?.type === undefined ? undefined : `Left-hand side: \`${model.source(left.span)}\` of type ${formatType(left.type)}.`;
     return operatorMarkdown(operatorDoc(name)!, extra);
   }
   if (isLogicalOperator(token)) return operatorMarkdown(operatorDoc(logicalName(token)!)!);
@@ -81,10 +82,10 @@ function describeToken(catalog: SchemeCatalog, text: string, tokens: Token[], in
   }
   if (isLiteral(token)) {
     const role = literalRole(tokens, index);
-    const operator = role.role === 'operand' ? comparisonName(tokens[role.operator]!) : undefined;
-    if (isString(token)) return describeStringLiteral(token, operator);
+    const operator = role.role === 'operand' ? comparisonOperatorOf(tokens[role.operator]) : undefined;
+    if (isString(token)) return describeStringLiteral(token, operator?.right);
     if (role.role === 'index') return describeBareLiteral(token.image, undefined, 'index');
-    const left = role.role === 'operand' ? leftTypeOf(text, tokens, role.operator, scheme) : undefined;
+    const left = role.role === 'operand' ? model.leftOperand(role.operator) : undefined;
     return describeBareLiteral(token.image, left?.type, role.role === 'operand' && role.inSet ? 'set' : 'single');
   }
   return undefined;

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { Diagnostic } from '../check/diagnostics.js';
-import type { Scheme } from '../scheme/scheme.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import type { Scheme } from '../engine/scheme.js';
 import { SchemeCatalog } from './catalog.js';
 import { complete } from './complete.js';
 import { formatExpression } from './format.js';

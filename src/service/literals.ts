@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { DiagnosticBag } from '../check/diagnostics.js';
+import { DiagnosticBag } from '../diagnostics/diagnostics.js';
 import type { Type } from '../scheme/types.js';
-import { parseHexBytesLiteral } from '../syntax/literals/bytes.js';
 import { decodeQuotedString, decodeRawString, decodeRegexString } from '../syntax/literals/string.js';
+import type { RightHandReading } from '../syntax/operators.js';
 import type { RawStringPayload } from '../syntax/tokens.js';
-import { decodeUtf8Strict } from '../values/bytes.js';
+import { decodeUtf8Strict, parseHexBytesLiteral } from '../values/bytes.js';
 import { parseIntLiteral, parseIntSetItem, type IntValue } from '../values/int.js';
 import { formatIpAddress, parseIpLiteral, type IpAddress } from '../values/ip.js';
 import { isTerminated, T, type Token } from './analysis.js';
@@ -98,7 +98,7 @@ function shownBytes(bytes: Uint8Array): string {
  * Markdown describing a string literal token: its form and decoded bytes, or the pattern
  * it holds when it follows `matches`/`wildcard`.
  */
-export function describeStringLiteral(token: Token, operator: string | undefined): string {
+export function describeStringLiteral(token: Token, reading: RightHandReading | undefined): string {
   const bag = new DiagnosticBag(token.image);
   const terminated = isTerminated(token);
   const literal =
@@ -109,10 +109,10 @@ export function describeStringLiteral(token: Token, operator: string | undefined
         : decodeQuotedString(token.image, 0, terminated, bag);
   const form = literal.form === 'raw' ? 'raw string (no escapes)' : literal.form === 'regex' ? 'regular expression string' : 'string';
   const lines: string[] = [];
-  if (operator === 'matches') {
+  if (reading === 'regex') {
     lines.push(`Regular expression (Rust syntax, matched against bytes): \`${literal.pattern ?? new TextDecoder().decode(literal.bytes)}\``);
-  } else if (operator === 'wildcard' || operator === 'strict wildcard') {
-    lines.push(`Wildcard pattern (${operator === 'wildcard' ? 'case-insensitive' : 'case-sensitive'}; \`*\` matches any bytes)${shownBytes(literal.bytes)}`);
+  } else if (reading === 'wildcard' || reading === 'case-sensitive wildcard') {
+    lines.push(`Wildcard pattern (${reading === 'wildcard' ? 'case-insensitive' : 'case-sensitive'}; \`*\` matches any bytes)${shownBytes(literal.bytes)}`);
   } else {
     lines.push(`${form.charAt(0).toUpperCase()}${form.slice(1)}, ${literal.bytes.length} byte${literal.bytes.length === 1 ? '' : 's'}${shownBytes(literal.bytes)}`);
   }

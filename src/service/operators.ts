@@ -1,10 +1,20 @@
 /**
- * What every operator means and which left-hand types take it: one table for completion
- * details, hover text and the formatter's symbolic spellings.
+ * What every operator means and which left-hand types take it, for completion details and
+ * hover text: derived from the operator tables (`src/syntax/operators.ts`), plus the other
+ * constructs hover explains.
  *
  * @module
  */
 import type { Type } from '../scheme/types.js';
+import {
+  acceptsLeftType,
+  COMPARISON_OPERATOR_DOCS,
+  COMPARISON_OPERATOR_TABLE,
+  LOGICAL_OPERATOR_DOCS,
+  LOGICAL_OPERATOR_TABLE,
+  type OperatorSwitches,
+  type OperatorText,
+} from '../syntax/operators.js';
 
 /** Documentation of one operator (or operator-like construct). */
 export interface OperatorDoc {
@@ -26,29 +36,16 @@ const doc = /* @__NO_SIDE_EFFECTS__ */ (name: string, symbol: string | undefined
   description,
 });
 
-/** Documentation of the comparison operators, by English name. */
-export const COMPARISON_OPERATORS: readonly OperatorDoc[] = [
-  doc('eq', '==', 'equal', 'True when the value equals the literal. Bytes compare byte for byte (case-sensitive), IPs by address.\n\nExample: `http.request.method eq "POST"`'),
-  doc('ne', '!=', 'not equal', 'True when the value differs from the literal. A missing value makes the comparison false (unless `nilNotEqual`).\n\nExample: `http.request.method ne "GET"`'),
-  doc('lt', '<', 'less than', 'Ordering: Int numerically, Bytes byte-wise (unsigned), Ip within one address family.\n\nExample: `cf.waf.score lt 20`'),
-  doc('le', '<=', 'less than or equal', 'Ordering: Int numerically, Bytes byte-wise (unsigned), Ip within one address family.\n\nExample: `cf.bot_management.score le 30`'),
-  doc('gt', '>', 'greater than', 'Ordering: Int numerically, Bytes byte-wise (unsigned), Ip within one address family.\n\nExample: `http.request.body.size gt 1000000`'),
-  doc('ge', '>=', 'greater than or equal', 'Ordering: Int numerically, Bytes byte-wise (unsigned), Ip within one address family.\n\nExample: `cf.edge.server_port ge 8000`'),
-  doc('contains', undefined, 'contains', 'Bytes only: true when the literal occurs anywhere in the value (case-sensitive).\n\nExample: `http.request.uri.path contains "/wp-admin"`'),
-  doc('matches', '~', 'matches a regular expression', 'Bytes only: true when the Rust-syntax regular expression matches somewhere in the value (add `^…$` to anchor). Business plan or higher at Cloudflare.\n\nExample: `http.request.uri.path matches "^/api/v[0-9]+/"`'),
-  doc('wildcard', undefined, 'wildcard match (case-insensitive)', 'Bytes only: the whole value matches the pattern, where `*` matches any run of bytes; ASCII letters compare case-insensitively.\n\nExample: `http.host wildcard "*.example.com"`'),
-  doc('strict wildcard', undefined, 'wildcard match (case-sensitive)', 'Bytes only: like `wildcard`, but case-sensitive.\n\nExample: `http.request.uri.path strict wildcard "/Admin/*"`'),
-  doc('in', undefined, 'in a set or list', 'True when the value is one of the set items `{…}` (values, `a..b` ranges, CIDRs for IPs; items separated by spaces) or in a `$list`.\n\nExample: `ip.src in {192.0.2.0/24 198.51.100.7}`'),
-  doc('bitwise_and', '&', 'bitwise and', 'Int only: true when `value & literal` is not zero.\n\nExample: `cf.edge.server_port & 0x01`'),
-];
+const documented = /* @__NO_SIDE_EFFECTS__ */ <Name extends string>(
+  operators: readonly { readonly name: Name; readonly symbol?: string }[],
+  texts: { readonly [N in Name]: OperatorText },
+): OperatorDoc[] => operators.map(({ name, symbol }) => doc(name, symbol, texts[name].title, texts[name].description));
 
-/** Documentation of the logical operators, by English name. */
-export const LOGICAL_OPERATORS: readonly OperatorDoc[] = [
-  doc('and', '&&', 'logical and', 'True when both sides are true. Precedence: `not` > `and` > `xor` > `or`.'),
-  doc('or', '||', 'logical or', 'True when either side is true. It binds loosest: `a or b and c` is `a or (b and c)`.'),
-  doc('xor', '^^', 'logical exclusive or', 'True when exactly one side is true. Binds tighter than `or`, looser than `and`.'),
-  doc('not', '!', 'logical not', 'Negates the condition after it. It applies after the comparison: `not http.host eq "a"` is `not (http.host eq "a")`, and is true when the field is missing.'),
-];
+/** Documentation of the comparison operators, in the operator table's order. */
+export const COMPARISON_OPERATORS: readonly OperatorDoc[] = documented(COMPARISON_OPERATOR_TABLE, COMPARISON_OPERATOR_DOCS);
+
+/** Documentation of the logical operators, in the operator table's order. */
+export const LOGICAL_OPERATORS: readonly OperatorDoc[] = documented(LOGICAL_OPERATOR_TABLE, LOGICAL_OPERATOR_DOCS);
 
 /** Documentation of the other constructs hover explains. */
 export const OTHER_CONSTRUCTS: readonly OperatorDoc[] = [
@@ -80,18 +77,7 @@ export function operatorDoc(spelling: string): OperatorDoc | undefined {
  * (an unknown name) gets every operator. Bool, Array and Map values take none: a Bool is
  * a condition on its own, and containers are compared through an index or `[*]`.
  */
-export function operatorsFor(type: Type | undefined, options: { allowIpOrdering?: boolean } = {}): string[] {
-  const all = COMPARISON_OPERATORS.map((d) => d.name);
-  if (type === undefined) return all;
-  const ordering = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
-  switch (type.kind) {
-    case 'Bytes':
-      return [...ordering, 'contains', 'matches', 'wildcard', 'strict wildcard', 'in'];
-    case 'Int':
-      return [...ordering, 'in', 'bitwise_and'];
-    case 'Ip':
-      return options.allowIpOrdering === false ? ['eq', 'ne', 'in'] : [...ordering, 'in'];
-    default:
-      return [];
-  }
+export function operatorsFor(type: Type | undefined, options: OperatorSwitches = {}): string[] {
+  const operators = type === undefined ? COMPARISON_OPERATOR_TABLE : COMPARISON_OPERATOR_TABLE.filter((operator) => acceptsLeftType(operator, type, options));
+  return operators.map((operator) => operator.name);
 }

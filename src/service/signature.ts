@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SchemeFunction } from '../scheme/scheme.js';
+import type { SchemeFunction } from '../scheme/environment.js';
 import { argumentIndex, lastTokenBefore, lex, openBrackets } from './analysis.js';
 import type { SchemeCatalog } from './catalog.js';
 import { describeFunction } from './catalog.js';

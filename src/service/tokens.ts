@@ -6,15 +6,16 @@
  * @module
  */
 import {
+  comparisonOperatorOf,
   isComparisonOperator,
   isLogicalOperator,
-  leftTypeOf,
   lex,
   literalRole,
   T,
   type Token,
 } from './analysis.js';
 import type { SchemeCatalog } from './catalog.js';
+import { SemanticModel } from './semantic-model.js';
 import type { SemanticToken, SemanticTokenModifier, SemanticTokenType } from './types.js';
 
 const PUNCTUATION = new Set([T.LParen, T.RParen, T.LBracket, T.RBracket, T.LCurly, T.RCurly, T.Comma, T.Star]);
@@ -22,8 +23,9 @@ const PUNCTUATION = new Set([T.LParen, T.RParen, T.LBracket, T.RBracket, T.LCurl
 /** The semantic tokens of `text`, in order; characters that start no token are `unknown`. */
 export function semanticTokens(catalog: SchemeCatalog, text: string): SemanticToken[] {
   const { tokens, invalid } = lex(text);
+  const model = new SemanticModel(text, tokens, catalog.scheme);
   const out: SemanticToken[] = tokens.map((token, index) => {
-    const [type, modifiers] = classify(catalog, text, tokens, index);
+    const [type, modifiers] = classify(catalog, model, tokens, index);
     return { span: { start: token.start, end: token.end }, type, modifiers };
   });
   for (const span of invalid) out.push({ span, type: 'unknown', modifiers: ['invalid'] });
@@ -32,7 +34,7 @@ export function semanticTokens(catalog: SchemeCatalog, text: string): SemanticTo
 
 const isSymbol = (image: string): boolean => !/^[a-z]/.test(image);
 
-function classify(catalog: SchemeCatalog, text: string, tokens: Token[], index: number): [SemanticTokenType, SemanticTokenModifier[]] {
+function classify(catalog: SchemeCatalog, model: SemanticModel, tokens: Token[], index: number): [SemanticTokenType, SemanticTokenModifier[]] {
   const token = tokens[index]!;
   const { scheme } = catalog;
   if (token.type === T.Identifier) {
@@ -58,21 +60,19 @@ function classify(catalog: SchemeCatalog, text: string, tokens: Token[], index: 
     case T.RegexString:
       return ['regexp', []];
     case T.RawString:
-    case T.QuotedString: {
-      const previous = tokens[index - 1];
-      return [previous?.type === T.Matches || previous?.type === T.Tilde ? 'regexp' : 'string', []];
-    }
+    case T.QuotedString:
+      return [comparisonOperatorOf(tokens[index - 1])?.right === 'regex' ? 'regexp' : 'string', []];
     case T.BareLiteral:
-      return [bareType(catalog, text, tokens, index), []];
+      return [bareType(model, tokens, index), []];
   }
   return ['unknown', []];
 }
 
 /** An unquoted literal is a number, an IP or hex bytes depending on its left-hand side. */
-function bareType(catalog: SchemeCatalog, text: string, tokens: Token[], index: number): SemanticTokenType {
+function bareType(model: SemanticModel, tokens: Token[], index: number): SemanticTokenType {
   const role = literalRole(tokens, index);
   if (role.role === 'operand') {
-    const kind = leftTypeOf(text, tokens, role.operator, catalog.scheme)?.type?.kind;
+    const kind = model.leftOperand(role.operator)?.type?.kind;
     if (kind === 'Ip') return 'ip';
     if (kind === 'Int') return 'number';
     if (kind === 'Bytes') return 'string';

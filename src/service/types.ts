@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Span } from '../check/diagnostics.js';
+import type { Span } from '../diagnostics/diagnostics.js';
 
 export type { Span };
 

@@ -5,18 +5,16 @@
  *
  * @module
  */
-import type { Span } from '../check/diagnostics.js';
+import type { Span } from '../diagnostics/diagnostics.js';
+import type { ComparisonOperator, LogicalOperatorName } from './operators.js';
 
 export type { Span };
 
-/** Comparison operators, by their English name. */
-export type ComparisonOperator =
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
-  | 'contains' | 'matches' | 'wildcard' | 'strict wildcard'
-  | 'in' | 'bitwise_and';
+/** Comparison operators, by their English name (one per row of the operator table). */
+export type { ComparisonOperator };
 
 /** Logical operators of n-ary expressions. */
-export type LogicalOperator = 'and' | 'xor' | 'or';
+export type LogicalOperator = Exclude<LogicalOperatorName, 'not'>;
 
 /** Any node that can stand where a condition is expected. */
 export type Expression =

@@ -1,21 +1,17 @@
 /**
  * The parser: tokens → syntax tree. One rule method per production of `grammar/rules.ebnf`
  * (a test keeps the two in step). Parsing never throws: syntax errors become diagnostics,
- * chevrotain's recovery lets one pass report several of them, and nesting deeper than the
- * configured limit is reported instead of overflowing the stack.
+ * chevrotain's recovery lets one pass report several of them (`recovery.ts`; the wording is
+ * in `messages.ts`), and nesting deeper than the configured limit is reported instead of
+ * overflowing the stack.
  *
  * @module
  */
-import {
-  EmbeddedActionsParser,
-  EOF,
-  type IParserErrorMessageProvider,
-  type IRecognitionException,
-  type IToken,
-  type TokenType,
-} from 'chevrotain';
-import { DiagnosticBag, type Diagnostic, type Span } from '../check/diagnostics.js';
-import { requireString } from '../errors.js';
+import type { IToken, ParserMethod, TokenType } from 'chevrotain';
+import { DiagnosticBag, type Diagnostic, type Span } from '../diagnostics/diagnostics.js';
+import { requireString } from '../diagnostics/errors.js';
+import { isStackOverflow } from '../diagnostics/stack.js';
+import { DEFAULT_MAX_EXPRESSION_LENGTH, DEFAULT_MAX_NESTING_DEPTH, normalizeOptions, type ParseOptions } from '../scheme/options.js';
 import type {
   Argument,
   BareLiteral as BareLiteralNode,
@@ -33,6 +29,20 @@ import type {
 import { tokenize } from './lexer.js';
 import { decodeQuotedString, decodeRawString, decodeRegexString } from './literals/string.js';
 import {
+  EXPECTED_CONDITION_MESSAGE,
+  expressionTooLongMessage,
+  invalidIdentifierMessage,
+  invalidListNameMessage,
+  MAP_KEY_NOT_QUOTED_MESSAGE,
+  nestingLimitMessage,
+  QUANTIFIER_LITERAL_MESSAGE,
+  reportRecognitionError,
+  SPACE_BEFORE_INDEX_MESSAGE,
+  STACK_EXHAUSTED_MESSAGE,
+  syntaxErrorMessages,
+} from './messages.js';
+import { RecoveringParser, TooManySyntaxErrors, type Frame } from './recovery.js';
+import {
   allTokens,
   AndOperator,
   Any,
@@ -48,7 +58,6 @@ import {
   NotOperator,
   OrOperator,
   Quantifier,
-  QuotedString,
   RawString,
   RBracket,
   RCurly,
@@ -62,12 +71,12 @@ import {
   type RawStringPayload,
 } from './tokens.js';
 
-/** Limits that protect the parser; both have defaults from the spec. */
-export interface ParseOptions {
-  /** Maximum nesting of `(`, `not`, `any(`/`all(` and function calls combined. Default 128. */
-  maxNestingDepth?: number;
-  /** Maximum length of the expression in UTF-16 code units. Default 4096. */
-  maxExpressionLength?: number;
+/**
+ * A failure caused by running out of stack: a stack overflow, or another `RangeError` that
+ * chevrotain's recovery raises when the stack is nearly exhausted (`Invalid array length`).
+ */
+function exhaustedStack(error: unknown): boolean {
+  return isStackOverflow(error) || error instanceof RangeError;
 }
 
 /** Result of {@link parseExpression}: a tree (possibly with error nodes) and diagnostics. */
@@ -75,25 +84,9 @@ export interface ParseResult {
   /** The tree; `undefined` only when the input could not be parsed at all (length/depth limits). */
   ast: Expression | undefined;
   /** Syntax diagnostics, in source order. */
-  diagnostics: import('../check/diagnostics.js').Diagnostic[];
+  diagnostics: Diagnostic[];
 }
 
-/** Default for {@link ParseOptions.maxNestingDepth}. */
-export const DEFAULT_MAX_NESTING_DEPTH = 128;
-/** Default for {@link ParseOptions.maxExpressionLength}. */
-export const DEFAULT_MAX_EXPRESSION_LENGTH = 4096;
-
-/**
- * A construct being parsed. Rules keep their partial results here so that, when the input
- * ends in the middle of a construct, the tree parsed so far survives as a partial tree (and
- * the checker can still report its errors).
- */
-type Frame =
-  | { kind: 'logical'; operator: LogicalOperator; operands: (Expression | undefined)[] }
-  | { kind: 'not' | 'group' | 'quantifier'; token: IToken }
-  | { kind: 'comparison'; left?: ValueExpression | ErrorNode; operator?: IToken }
-  | { kind: 'value'; value: ValueExpression | ErrorNode }
-  | { kind: 'call'; name: IToken; args: (Argument | undefined)[] };
 
 class NestingLimitExceeded extends Error {
   constructor(readonly span: Span) {
@@ -101,66 +94,16 @@ class NestingLimitExceeded extends Error {
   }
 }
 
-/** Syntax errors after which parsing stops: each recovery costs time and stack. */
-const MAX_SYNTAX_ERRORS = 25;
-
-class TooManySyntaxErrors extends Error {}
-
-const saveError = (EmbeddedActionsParser.prototype as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException }).SAVE_ERROR;
-
-const TOKEN_DESCRIPTIONS = new Map<TokenType, string>([
-  [LParen, '`(`'], [RParen, '`)`'], [LBracket, '`[`'], [RBracket, '`]`'], [LCurly, '`{`'], [RCurly, '`}`'],
-  [Comma, '`,`'], [Star, '`*`'], [Identifier, 'a field or function name'], [BareLiteral, 'a literal'],
-  [StringToken, 'a string'], [ComparisonOperator, 'a comparison operator'], [ListReference, 'a `$list`'],
-  [EOF, 'the end of the expression'],
-]);
-
-const RULE_DESCRIPTIONS: Record<string, string> = {
-  filter: 'a condition',
-  orExpression: 'a condition',
-  xorExpression: 'a condition',
-  andExpression: 'a condition',
-  unaryExpression: 'a condition',
-  primaryExpression: 'a condition: a field, a function call, `(`, `not`, `any(` or `all(`',
-  rightHandSide: 'a literal, a set `{…}` or a `$list`',
-  literal: 'a literal (string, number, IP address or hex bytes)',
-  indexSelector: 'an index: a number, a quoted key or `*`',
-  argument: 'a function argument',
-  setLiteral: 'a set item or `}`',
-};
-
-function describeFound(token: IToken): string {
-  if (token.tokenType === EOF) return 'the end of the expression';
-  const image = token.image.length > 30 ? `${token.image.slice(0, 30)}…` : token.image;
-  return `\`${image}\``;
-}
-
-const errorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
-    return `expected ${TOKEN_DESCRIPTIONS.get(expected) ?? expected.name} but found ${describeFound(actual)}`;
-  },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${describeFound(firstRedundant)} after a complete expression`;
-  },
-  buildNoViableAltMessage({ actual, ruleName }) {
-    return `expected ${RULE_DESCRIPTIONS[ruleName] ?? ruleName} but found ${describeFound(actual[0]!)}`;
-  },
-  buildEarlyExitMessage({ actual, ruleName }) {
-    return `expected ${RULE_DESCRIPTIONS[ruleName] ?? ruleName} but found ${describeFound(actual[0]!)}`;
-  },
-};
-
 /** False when a dotted name has an empty segment (`a..b`, `a.`). */
 const EMPTY_SEGMENT = /(?:^|\.)(?:\.|$)/;
 const isIdentifierValid = (name: string): boolean => !EMPTY_SEGMENT.test(name);
 
 /** The chevrotain parser. Use {@link parseExpression}; this class is internal. */
-class RulesParser extends EmbeddedActionsParser {
+class RulesParser extends RecoveringParser {
   private base = 0;
   private depth = 0;
   private maxDepth = DEFAULT_MAX_NESTING_DEPTH;
   private bag = new DiagnosticBag('');
-  private frames: Frame[] = [];
 
   /**
    * `validate` runs chevrotain's grammar validations (ambiguities, left recursion, …): a test
@@ -168,7 +111,7 @@ class RulesParser extends EmbeddedActionsParser {
    * of their construction time and so of the CLI's start.
    */
   constructor(recovery = true, validate = false) {
-    super(allTokens, { recoveryEnabled: recovery, errorMessageProvider: errorMessages, maxLookahead: 2, skipValidations: !validate });
+    super(allTokens, { recoveryEnabled: recovery, errorMessageProvider: syntaxErrorMessages, maxLookahead: 2, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -183,39 +126,9 @@ class RulesParser extends EmbeddedActionsParser {
     return this.filter();
   }
 
-  // --- bounded error recovery --------------------------------------------------------------
+  // --- spans and nodes ---------------------------------------------------------------------
 
-  /** Stops parsing after {@link MAX_SYNTAX_ERRORS} errors (overrides chevrotain's internal hook). */
-  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
-    const saved = saveError.call(this, error);
-    if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors();
-    return saved;
-  }
-
-  /**
-   * Chevrotain's re-sync search, which runs at every rule level while an error unwinds, tests
-   * each following token against every token type of the whole follow stack — seconds for a
-   * 4 KB expression nested 127 deep. Same answer (the first following token that can re-sync,
-   * with the first follow type matching it), with one table lookup per token.
-   */
-  findReSyncTokenType(): TokenType {
-    const follows = (this as unknown as { flattenFollowSet(): TokenType[] }).flattenFollowSet();
-    const byIndex = new Map<number, TokenType>();
-    for (const type of follows) {
-      if (!byIndex.has(type.tokenTypeIdx!)) byIndex.set(type.tokenTypeIdx!, type);
-      if (type.isParent) for (const member of type.categoryMatches!) if (!byIndex.has(member)) byIndex.set(member, type);
-    }
-    for (let k = 1; ; k++) {
-      const token = this.LA(k);
-      const found = byIndex.get(token.tokenTypeIdx);
-      if (found !== undefined) return found;
-      if (token.tokenType === EOF) return EOF; // EOF is always in the follow stack; never loop
-    }
-  }
-
-  // --- spans -------------------------------------------------------------------------------
-
-  private tokenSpan(token: IToken): Span {
+  protected tokenSpan(token: IToken): Span {
     if (Number.isNaN(token.startOffset) || token.isInsertedInRecovery) {
       const previous = this.LA(0);
       const at = Number.isNaN(previous.startOffset) ? this.base : this.base + previous.startOffset + previous.image.length;
@@ -224,100 +137,17 @@ class RulesParser extends EmbeddedActionsParser {
     return { start: this.base + token.startOffset, end: this.base + token.startOffset + token.image.length };
   }
 
-  private join(a: Span, b: Span): Span {
-    return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
-  }
-
-  private errorNode(): ErrorNode {
+  protected errorNode(): ErrorNode {
     return { kind: 'Error', span: this.tokenSpan(this.LA(1)) };
   }
 
-  /**
-   * After recovery a sub-rule may have produced nothing; stand in an error node (the
-   * problem has been reported already).
-   */
-  private present<T>(node: T | undefined): T | ErrorNode {
-    return node ?? this.errorNode();
+  protected logical(operator: LogicalOperator, parsed: (Expression | undefined)[]): Expression {
+    const operands = parsed.map((o) => this.present(o));
+    if (operands.length === 1) return operands[0]!;
+    return { kind: 'Logical', operator, operands, span: this.join(operands[0]!.span, operands[operands.length - 1]!.span) };
   }
 
-  private open<F extends Frame>(frame: F): F {
-    this.frames.push(frame);
-    return frame;
-  }
-
-  /** Closes `frame`, dropping frames left above it by sub-rules that failed and recovered. */
-  private close(frame: Frame): void {
-    if (this.frames[this.frames.length - 1] === frame) {
-      this.frames.pop();
-      return;
-    }
-    const at = this.frames.lastIndexOf(frame);
-    if (at >= 0) this.frames.length = at;
-  }
-
-  private asExpression(node: Argument | undefined): Expression {
-    if (node === undefined) return this.errorNode();
-    return node.kind === 'String' || node.kind === 'Bare' || node.kind === 'Boolean' ? { kind: 'Error', span: node.span } : node;
-  }
-
-  /** Builds the partial tree from the open frames (innermost last) after the input ran out. */
-  private partialTree(): Expression {
-    let child: Argument | undefined;
-    for (let i = this.frames.length - 1; i >= 0; i--) {
-      const frame = this.frames[i]!;
-      switch (frame.kind) {
-        case 'logical':
-          child = this.logical(frame.operator, [...frame.operands, this.asExpression(child)]);
-          break;
-        case 'not': {
-          const operand = this.asExpression(child);
-          child = { kind: 'Not', operand, span: this.join(this.tokenSpan(frame.token), operand.span) };
-          break;
-        }
-        case 'group': {
-          const expression = this.asExpression(child);
-          child = { kind: 'Group', expression, span: this.join(this.tokenSpan(frame.token), expression.span) };
-          break;
-        }
-        case 'quantifier': {
-          const argument = this.asExpression(child);
-          const quantifier = frame.token.tokenType === Any ? ('any' as const) : ('all' as const);
-          child = { kind: 'Quantifier', quantifier, argument, span: this.join(this.tokenSpan(frame.token), argument.span) };
-          break;
-        }
-        case 'comparison': {
-          const left = frame.left ?? (child as ValueExpression | undefined);
-          if (left === undefined || left.kind === 'Error' || frame.operator === undefined) {
-            child = left;
-            break;
-          }
-          const right = this.errorNode();
-          child = {
-            kind: 'Comparison',
-            left,
-            operator: COMPARISON_OPERATOR_OF_TOKEN.get(frame.operator.tokenType) as ComparisonOperatorName,
-            operatorSpan: this.tokenSpan(frame.operator),
-            right,
-            span: this.join(left.span, right.span),
-          };
-          break;
-        }
-        case 'call': {
-          const args = [...frame.args.map((a) => this.present(a)), this.present(child)];
-          const nameSpan = this.tokenSpan(frame.name);
-          child = { kind: 'Call', name: frame.name.image, nameSpan, args, span: this.join(nameSpan, args[args.length - 1]!.span) };
-          break;
-        }
-        case 'value':
-          child = child ?? frame.value;
-          break;
-      }
-    }
-    this.frames = [];
-    return this.asExpression(child);
-  }
-
-  /** Counts one level of nesting for the rest of the enclosing rule (restored by `leave`). */
+  /** Counts one level of nesting; returns the depth the rule restores when it ends. */
   private enter(token: IToken): number {
     const saved = this.depth;
     this.depth++;
@@ -332,71 +162,45 @@ class RulesParser extends EmbeddedActionsParser {
     recoveryValueFunc: () => this.partialTree(),
   });
 
-  private logical(operator: LogicalOperator, parsed: (Expression | undefined)[]): Expression {
-    const operands = parsed.map((o) => this.present(o));
-    if (operands.length === 1) return operands[0]!;
-    return { kind: 'Logical', operator, operands, span: this.join(operands[0]!.span, operands[operands.length - 1]!.span) };
+  /**
+   * A rule for `operand { OPERATOR operand }`, the shape of the three logical levels: one
+   * n-ary node per run of the same operator. `operand` is read when the rule runs, so a
+   * rule may name one defined after it.
+   */
+  private logicalRule(
+    name: string,
+    operator: LogicalOperator,
+    operatorToken: TokenType,
+    operand: () => ParserMethod<[], Expression>,
+  ): ParserMethod<[], Expression> {
+    return this.RULE(
+      name,
+      (): Expression => {
+        const frame = this.ACTION(() => this.open<Frame & { kind: 'logical' }>({ kind: 'logical', operator, operands: [] }));
+        const first = this.SUBRULE(operand());
+        this.ACTION(() => frame.operands.push(first));
+        this.MANY(() => {
+          this.CONSUME(operatorToken);
+          const next = this.SUBRULE2(operand());
+          this.ACTION(() => frame.operands.push(next));
+        });
+        return this.ACTION(() => {
+          this.close(frame);
+          return this.logical(operator, frame.operands);
+        });
+      },
+      { recoveryValueFunc: () => this.errorNode() },
+    );
   }
 
   /** or_expression = xor_expression { ( "or" | "||" ) xor_expression } */
-  private orExpression = this.RULE(
-    'orExpression',
-    (): Expression => {
-      const frame = this.ACTION(() => this.open<Frame & { kind: 'logical' }>({ kind: 'logical', operator: 'or', operands: [] }));
-      const first = this.SUBRULE(this.xorExpression);
-      this.ACTION(() => frame.operands.push(first));
-      this.MANY(() => {
-        this.CONSUME(OrOperator);
-        const next = this.SUBRULE2(this.xorExpression);
-        this.ACTION(() => frame.operands.push(next));
-      });
-      return this.ACTION(() => {
-        this.close(frame);
-        return this.logical('or', frame.operands);
-      });
-    },
-    { recoveryValueFunc: () => this.errorNode() },
-  );
+  private orExpression = this.logicalRule('orExpression', 'or', OrOperator, () => this.xorExpression);
 
   /** xor_expression = and_expression { ( "xor" | "^^" ) and_expression } */
-  private xorExpression = this.RULE(
-    'xorExpression',
-    (): Expression => {
-      const frame = this.ACTION(() => this.open<Frame & { kind: 'logical' }>({ kind: 'logical', operator: 'xor', operands: [] }));
-      const first = this.SUBRULE(this.andExpression);
-      this.ACTION(() => frame.operands.push(first));
-      this.MANY(() => {
-        this.CONSUME(XorOperator);
-        const next = this.SUBRULE2(this.andExpression);
-        this.ACTION(() => frame.operands.push(next));
-      });
-      return this.ACTION(() => {
-        this.close(frame);
-        return this.logical('xor', frame.operands);
-      });
-    },
-    { recoveryValueFunc: () => this.errorNode() },
-  );
+  private xorExpression = this.logicalRule('xorExpression', 'xor', XorOperator, () => this.andExpression);
 
   /** and_expression = unary_expression { ( "and" | "&&" ) unary_expression } */
-  private andExpression = this.RULE(
-    'andExpression',
-    (): Expression => {
-      const frame = this.ACTION(() => this.open<Frame & { kind: 'logical' }>({ kind: 'logical', operator: 'and', operands: [] }));
-      const first = this.SUBRULE(this.unaryExpression);
-      this.ACTION(() => frame.operands.push(first));
-      this.MANY(() => {
-        this.CONSUME(AndOperator);
-        const next = this.SUBRULE2(this.unaryExpression);
-        this.ACTION(() => frame.operands.push(next));
-      });
-      return this.ACTION(() => {
-        this.close(frame);
-        return this.logical('and', frame.operands);
-      });
-    },
-    { recoveryValueFunc: () => this.errorNode() },
-  );
+  private andExpression = this.logicalRule('andExpression', 'and', AndOperator, () => this.unaryExpression);
 
   /** unary_expression = ( "not" | "!" ) unary_expression | primary_expression */
   private unaryExpression = this.RULE(
@@ -484,7 +288,7 @@ class RulesParser extends EmbeddedActionsParser {
   );
 
   private literalAsExpression(literal: Literal): Expression {
-    this.bag.error('type-mismatch', 'expected a value of type Array<Bool>, but got a literal', literal.span);
+    this.bag.error('type-mismatch', QUANTIFIER_LITERAL_MESSAGE, literal.span);
     return { kind: 'Error', span: literal.span };
   }
 
@@ -526,7 +330,7 @@ class RulesParser extends EmbeddedActionsParser {
     let value: ValueExpression | ErrorNode = this.ACTION(() => {
       const span = this.tokenSpan(name);
       if (!isIdentifierValid(name.image)) {
-        this.bag.error('invalid-identifier', `invalid name \`${name.image}\`: expected an identifier character after each \`.\``, span);
+        this.bag.error('invalid-identifier', invalidIdentifierMessage(name.image), span);
       }
       return { kind: 'Field' as const, name: name.image, span };
     });
@@ -565,7 +369,7 @@ class RulesParser extends EmbeddedActionsParser {
         if (object.kind === 'Error' || index === undefined) return object;
         const openSpan = this.tokenSpan(open);
         if (openSpan.start > object.span.end) {
-          this.bag.error('unexpected-input', 'no space is allowed before `[`', { start: object.span.end, end: openSpan.end });
+          this.bag.error('unexpected-input', SPACE_BEFORE_INDEX_MESSAGE, { start: object.span.end, end: openSpan.end });
         }
         return { kind: 'Index' as const, object, index, span: this.join(object.span, this.tokenSpan(close)) };
       });
@@ -593,7 +397,7 @@ class RulesParser extends EmbeddedActionsParser {
           return this.ACTION(() => {
             const literal = this.stringLiteral(token);
             if (literal.form !== 'quoted') {
-              this.bag.error('expected-token', 'a map key must be a quoted string ("…"); raw strings are not accepted here', literal.span);
+              this.bag.error('expected-token', MAP_KEY_NOT_QUOTED_MESSAGE, literal.span);
             }
             return { kind: 'MapKey' as const, literal, span: literal.span };
           });
@@ -640,8 +444,7 @@ class RulesParser extends EmbeddedActionsParser {
               const span = this.tokenSpan(token);
               const name = token.image.slice(1);
               if (name === '' || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
-                const why = name === '' ? 'a list name is lowercase letters, digits, `_` and `.`' : 'a list name cannot start or end with `.`';
-                this.bag.error('invalid-list-name', `invalid list name \`${token.image}\`: ${why}`, span);
+                this.bag.error('invalid-list-name', invalidListNameMessage(token.image), span);
               }
               return { kind: 'List' as const, name, span };
             });
@@ -707,27 +510,22 @@ let strictParser: RulesParser | undefined;
 /** Rust's `str::trim` (the engine trims the input): the Unicode White_Space property, unlike JS `\s` (no U+FEFF, with U+0085). */
 const isUnicodeSpace = (c: string): boolean => /\p{White_Space}/u.test(c);
 
-function reportRecognitionError(error: IRecognitionException, base: number, sourceEnd: number, bag: DiagnosticBag): void {
-  const token = error.token;
-  const span: Span =
-    token.tokenType === EOF || Number.isNaN(token.startOffset)
-      ? { start: sourceEnd, end: sourceEnd }
-      : { start: base + token.startOffset, end: base + token.startOffset + token.image.length };
-  const code = error.name === 'NotAllInputParsedException' ? 'unexpected-input' : 'expected-token';
-  bag.error(code, error.message, span);
-}
-
 /**
  * Parses an expression into a syntax tree. Never throws: every problem is a diagnostic.
  * Whitespace around the expression (any Unicode whitespace) is ignored, as in the engine;
  * spans refer to the text exactly as given.
  */
-export function parseExpression(source: string, options: ParseOptions = {}): ParseResult {
+export function parseExpression(source: string, options?: ParseOptions): ParseResult {
+  return parseWithOptions(source, normalizeOptions(options, 'parse options'));
+}
+
+/** {@link parseExpression} with options already validated (the engine's path). */
+export function parseWithOptions(source: string, options: Readonly<ParseOptions>): ParseResult {
   requireString(source, 'the expression');
   const bag = new DiagnosticBag(source);
   const maxLength = options.maxExpressionLength ?? DEFAULT_MAX_EXPRESSION_LENGTH;
   if (source.length > maxLength) {
-    bag.error('expression-too-long', `the expression is ${source.length} characters long; the limit is ${maxLength}`, {
+    bag.error('expression-too-long', expressionTooLongMessage(source.length, maxLength), {
       start: maxLength,
       end: source.length,
     });
@@ -750,7 +548,7 @@ export function parseExpression(source: string, options: ParseOptions = {}): Par
       if (error instanceof TooManySyntaxErrors) {
         for (const recognition of p.errors) reportRecognitionError(recognition, start, end, attemptBag);
       } else if (error instanceof NestingLimitExceeded) {
-        attemptBag.error('nesting-limit-exceeded', `maximum nesting depth exceeded (limit ${maxDepth})`, error.span);
+        attemptBag.error('nesting-limit-exceeded', nestingLimitMessage(maxDepth), error.span);
       } else throw error;
       return { ast: undefined, diagnostics: attemptBag.items };
     }
@@ -760,7 +558,7 @@ export function parseExpression(source: string, options: ParseOptions = {}): Par
   try {
     result = attempt(parser);
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
+    if (!exhaustedStack(error)) throw error;
     // Error recovery deep in a nested expression needs more stack than the runtime had left
     // (before the JIT has warmed up, a few dozen levels can be enough): parse again without
     // recovery, which reports the first syntax error exactly.
@@ -768,17 +566,17 @@ export function parseExpression(source: string, options: ParseOptions = {}): Par
       strictParser ??= new RulesParser(false);
       result = attempt(strictParser);
     } catch (again) {
-      if (!(again instanceof RangeError)) throw again;
+      if (!exhaustedStack(again)) throw again;
       // The configured depth limit was too generous for this runtime's stack.
       const tooDeep = new DiagnosticBag(source);
-      tooDeep.error('nesting-limit-exceeded', 'the expression nests too deeply to be parsed', { start, end });
+      tooDeep.error('nesting-limit-exceeded', STACK_EXHAUSTED_MESSAGE, { start, end });
       result = { ast: undefined, diagnostics: tooDeep.items };
     }
   }
   bag.items.push(...result.diagnostics);
   const ast = result.ast;
   if (ast === undefined && !bag.hasErrors) {
-    bag.error('expected-token', 'expected a condition', { start, end });
+    bag.error('expected-token', EXPECTED_CONDITION_MESSAGE, { start, end });
   }
   return { ast, diagnostics: bag.sorted() };
 }

@@ -10,6 +10,13 @@
  * @module
  */
 import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import {
+  COMPARISON_OPERATOR_TABLE,
+  comparisonOperatorSpec,
+  LOGICAL_OPERATOR_TABLE,
+  type ComparisonOperator as ComparisonOperatorName,
+  type LogicalOperatorName,
+} from './operators.js';
 
 const isIdentChar = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -111,6 +118,9 @@ export interface QuotedStringPayload {
 
 const lastToken = (tokens: IToken[]): IToken | undefined => tokens[tokens.length - 1];
 
+/** The spellings of the operators whose right-hand side is a regular expression (`matches`, `~`). */
+const REGEX_OPERATORS = new Set<TokenType>();
+
 /**
  * A quoted string right after `matches`/`~`: inside `[…]` a `"` does not end the string,
  * and backslash pairs are kept for the regex compiler (spec §2.6).
@@ -124,7 +134,7 @@ export const RegexString = createToken({
     exec(text, offset, tokens) {
       if (text.charCodeAt(offset) !== 34) return null;
       const previous = lastToken(tokens);
-      if (previous === undefined || (previous.tokenType !== Matches && previous.tokenType !== Tilde)) return null;
+      if (previous === undefined || !REGEX_OPERATORS.has(previous.tokenType)) return null;
       let inClass = false;
       for (let i = offset + 1; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -238,69 +248,104 @@ export const Any = quantifierKeyword('Any', 'any');
 /** `all(`: true if no element of an `Array<Bool>` is false. */
 export const All = quantifierKeyword('All', 'all');
 
-export const Not = keyword('Not', 'not', [NotOperator]);
-export const And = keyword('And', 'and', [AndOperator]);
-export const Xor = keyword('Xor', 'xor', [XorOperator]);
-export const Or = keyword('Or', 'or', [OrOperator]);
+/** `true`: the condition that matches every request (written as an operand, only to report it). */
 export const True = keyword('True', 'true');
 
-/** `strict wildcard`: exactly one space between the words. */
-export const StrictWildcard = keyword('StrictWildcard', 'strict wildcard', [ComparisonOperator]);
-export const Eq = keyword('Eq', 'eq', [ComparisonOperator]);
-export const Ne = keyword('Ne', 'ne', [ComparisonOperator]);
-export const Lt = keyword('Lt', 'lt', [ComparisonOperator]);
-export const Le = keyword('Le', 'le', [ComparisonOperator]);
-export const Gt = keyword('Gt', 'gt', [ComparisonOperator]);
-export const Ge = keyword('Ge', 'ge', [ComparisonOperator]);
-export const Contains = keyword('Contains', 'contains', [ComparisonOperator]);
-export const Matches = keyword('Matches', 'matches', [ComparisonOperator]);
-export const Wildcard = keyword('Wildcard', 'wildcard', [ComparisonOperator]);
-export const In = keyword('In', 'in', [ComparisonOperator]);
-export const BitwiseAnd = keyword('BitwiseAnd', 'bitwise_and', [ComparisonOperator]);
-
-const symbol = (name: string, pattern: RegExp, categories: TokenType[] = []): TokenType =>
+const symbol = (name: string, pattern: RegExp | string, categories: TokenType[] = []): TokenType =>
   createToken({ name, pattern, categories });
 
-export const AmpAmp = symbol('AmpAmp', /&&/, [AndOperator]);
-export const PipePipe = symbol('PipePipe', /\|\|/, [OrOperator]);
-export const CaretCaret = symbol('CaretCaret', /\^\^/, [XorOperator]);
-export const EqEq = symbol('EqEq', /==/, [ComparisonOperator]);
-export const BangEq = symbol('BangEq', /!=/, [ComparisonOperator]);
-export const LessEq = symbol('LessEq', /<=/, [ComparisonOperator]);
-export const Less = symbol('Less', /</, [ComparisonOperator]);
-export const GreaterEq = symbol('GreaterEq', />=/, [ComparisonOperator]);
-export const Greater = symbol('Greater', />/, [ComparisonOperator]);
-export const Tilde = symbol('Tilde', /~/, [ComparisonOperator]);
-export const Amp = symbol('Amp', /&/, [ComparisonOperator]);
-export const Bang = symbol('Bang', /!/, [NotOperator]);
+// ---------------------------------------------------------------------------------------
+// Operators: one keyword token per English spelling and one token per symbol, made from the
+// operator tables (src/syntax/operators.ts), each in its operator's category.
+
+/** A token and the text it matches. */
+interface Spelled {
+  token: TokenType;
+  spelling: string;
+}
+
+/** The tokens of one operator's spellings. */
+interface OperatorTokens<Name extends string> {
+  name: Name;
+  keyword: Spelled;
+  symbol: Spelled | undefined;
+}
+
+/** `strict wildcard` → `StrictWildcard`, `bitwise_and` → `BitwiseAnd`. */
+const pascalCase = (spelling: string): string =>
+  spelling
+    .split(/[ _]/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+
+function operatorTokens<Name extends string>(operator: { readonly name: Name; readonly symbol?: string }, category: TokenType): OperatorTokens<Name> {
+  const tokenName = pascalCase(operator.name);
+  return {
+    name: operator.name,
+    keyword: { token: keyword(tokenName, operator.name, [category]), spelling: operator.name },
+    symbol: operator.symbol === undefined ? undefined : { token: symbol(`${tokenName}Symbol`, operator.symbol, [category]), spelling: operator.symbol },
+  };
+}
+
+const LOGICAL_CATEGORY: Readonly<Record<LogicalOperatorName, TokenType>> = {
+  not: NotOperator,
+  and: AndOperator,
+  xor: XorOperator,
+  or: OrOperator,
+};
+
+const logicalTokens = LOGICAL_OPERATOR_TABLE.map((operator) => operatorTokens(operator, LOGICAL_CATEGORY[operator.name]));
+const comparisonTokens = COMPARISON_OPERATOR_TABLE.map((operator) => operatorTokens(operator, ComparisonOperator));
+
+function byToken<Name extends string>(operators: readonly OperatorTokens<Name>[]): Map<TokenType, Name> {
+  const names = new Map<TokenType, Name>();
+  for (const { name, keyword: word, symbol: sign } of operators) {
+    names.set(word.token, name);
+    if (sign !== undefined) names.set(sign.token, name);
+  }
+  return names;
+}
+
+/** Comparison operator names as they appear in the AST, keyed by token type (either spelling). */
+export const COMPARISON_OPERATOR_OF_TOKEN: ReadonlyMap<TokenType, ComparisonOperatorName> = byToken(comparisonTokens);
+
+/** Logical operator names (`not` included), keyed by token type (either spelling). */
+export const LOGICAL_OPERATOR_OF_TOKEN: ReadonlyMap<TokenType, LogicalOperatorName> = byToken(logicalTokens);
+
+const keywords: Spelled[] = [...logicalTokens, ...comparisonTokens].map((t) => t.keyword).concat({ token: True, spelling: 'true' });
+const operatorSymbols: Spelled[] = [...logicalTokens, ...comparisonTokens].flatMap((t) => (t.symbol === undefined ? [] : [t.symbol]));
+
+/** Tokens spelled as words, which a user may still be typing: the English operators and `true`. */
+export const keywordTokens: readonly TokenType[] = keywords.map((t) => t.token);
+
+/** `(`: opens a group, a call's arguments or a quantifier's argument. */
 export const LParen = symbol('LParen', /\(/);
+/** `)`. */
 export const RParen = symbol('RParen', /\)/);
+/** `[`: opens an index. */
 export const LBracket = symbol('LBracket', /\[/);
+/** `]`. */
 export const RBracket = symbol('RBracket', /\]/);
+/** `{`: opens a set. */
 export const LCurly = symbol('LCurly', /\{/);
+/** `}`. */
 export const RCurly = symbol('RCurly', /\}/);
+/** `,`: separates function arguments. */
 export const Comma = symbol('Comma', /,/);
+/** `*`: every element, in `[*]`. */
 export const Star = symbol('Star', /\*/);
 
-for (const t of [
-  StrictWildcard, Eq, Ne, Lt, Le, Gt, Ge, Contains, Matches, Wildcard, In, BitwiseAnd,
-  EqEq, BangEq, LessEq, Less, GreaterEq, Greater, Tilde, Amp,
-  LCurly, BareLiteral, QuotedString, RawString,
-]) {
-  COMPARISON_OR_SET_START.add(t);
+for (const [token, name] of COMPARISON_OPERATOR_OF_TOKEN) {
+  COMPARISON_OR_SET_START.add(token);
+  if (comparisonOperatorSpec(name).right === 'regex') REGEX_OPERATORS.add(token);
 }
+for (const t of [LCurly, BareLiteral, QuotedString, RawString]) COMPARISON_OR_SET_START.add(t);
 ARGUMENT_START.add(LParen);
 ARGUMENT_START.add(Comma);
 
-/** Comparison operator names as they appear in the AST, keyed by token type. */
-export const COMPARISON_OPERATOR_OF_TOKEN = new Map<TokenType, string>([
-  [Eq, 'eq'], [EqEq, 'eq'], [Ne, 'ne'], [BangEq, 'ne'],
-  [Lt, 'lt'], [Less, 'lt'], [Le, 'le'], [LessEq, 'le'],
-  [Gt, 'gt'], [Greater, 'gt'], [Ge, 'ge'], [GreaterEq, 'ge'],
-  [Contains, 'contains'], [Matches, 'matches'], [Tilde, 'matches'],
-  [Wildcard, 'wildcard'], [StrictWildcard, 'strict wildcard'],
-  [In, 'in'], [BitwiseAnd, 'bitwise_and'], [Amp, 'bitwise_and'],
-]);
+/** Longest spelling first: the lexer takes the first pattern that matches (`<=` before `<`). */
+const longestFirst = (tokens: readonly Spelled[]): TokenType[] =>
+  [...tokens].sort((a, b) => b.spelling.length - a.spelling.length).map((t) => t.token);
 
 /** Every token type, in lexing priority order. */
 export const allTokens: TokenType[] = [
@@ -311,11 +356,10 @@ export const allTokens: TokenType[] = [
   ListReference,
   BareLiteral,
   Any, All,
-  StrictWildcard,
-  Not, And, Xor, Or, True,
-  Eq, Ne, Lt, Le, Gt, Ge, Contains, Matches, Wildcard, In, BitwiseAnd,
+  // Before Identifier, which each of them names as its longer alternative.
+  ...longestFirst(keywords),
   Identifier,
-  AmpAmp, PipePipe, CaretCaret, EqEq, BangEq, LessEq, Less, GreaterEq, Greater, Tilde, Amp, Bang,
+  ...longestFirst(operatorSymbols),
   LParen, RParen, LBracket, RBracket, LCurly, RCurly, Comma, Star,
   NotOperator, AndOperator, XorOperator, OrOperator, ComparisonOperator, Quantifier, StringToken,
 ];

@@ -1,5 +1,6 @@
 /**
- * Runtime `Bytes` values and the byte-exact operations on them.
+ * Runtime `Bytes` values, the byte-exact operations on them, and the hex byte-string literal
+ * parser.
  *
  * A `Bytes` value is either a JS string, meaning Unicode text whose bytes are its UTF-8
  * encoding (lone surrogates encode as U+FFFD, as `TextEncoder` does), or a `Uint8Array` of
@@ -333,4 +334,46 @@ export function asciiUpper(value: BytesValue): BytesValue {
  */
 export function internString(text: string): string {
   return Object.keys({ [text]: 0 })[0] ?? text;
+}
+
+// ---------------------------------------------------------------------------------------
+// Literals (as written in expressions)
+
+/**
+ * Outcome of {@link parseHexBytesLiteral}. On failure, `offset`/`length` locate the offending
+ * part relative to the text that was passed in (add the token's own offset to report it).
+ */
+export type HexBytesLiteralResult =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; code: 'invalid-bytes'; message: string; offset: number; length: number };
+
+const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
+
+/**
+ * Parses an unquoted hex byte-string literal (spec §2.7): two or more bytes of exactly two hex
+ * digits (either case), joined by `:`, `-` or `.` — mixed separators allowed — e.g.
+ * `6F:72:67` = "org", `12:ab-CD.ef`. Every error is `invalid-bytes`: a byte that is not two
+ * hex digits, another separator, or a single byte (`6f`, which is text in a quoted string).
+ */
+export function parseHexBytesLiteral(text: string): HexBytesLiteralResult {
+  const bytes: number[] = [];
+  let i = 0;
+  for (;;) {
+    const pair = text.slice(i, i + 2);
+    if (!HEX_PAIR.test(pair)) {
+      return { ok: false, code: 'invalid-bytes', message: `expected two hex digits for a byte, found \`${pair || 'nothing'}\``, offset: i, length: Math.max(1, pair.length) };
+    }
+    bytes.push(parseInt(pair, 16));
+    i += 2;
+    if (i === text.length) break;
+    const separator = text[i];
+    if (separator !== ':' && separator !== '-' && separator !== '.') {
+      return { ok: false, code: 'invalid-bytes', message: `expected a byte separator (\`:\`, \`-\` or \`.\`), found \`${separator}\``, offset: i, length: text.length - i };
+    }
+    i++;
+  }
+  if (bytes.length < 2) {
+    return { ok: false, code: 'invalid-bytes', message: 'a hex byte string needs at least two bytes, e.g. `6f:72`; use a quoted string for text', offset: 0, length: text.length };
+  }
+  return { ok: true, bytes: Uint8Array.from(bytes) };
 }

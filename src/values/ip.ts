@@ -195,6 +195,14 @@ export function parseIpAddress(text: string): IpAddress | undefined {
   return parseAddressRange(text, 0, text.length);
 }
 
+/**
+ * True when `text` is exactly one IP address as the library reads `Ip` field values: an IPv4
+ * dotted quad or any standard IPv6 text form (no prefix, no zone, no surrounding spaces).
+ */
+export function isIpAddress(text: unknown): boolean {
+  return typeof text === 'string' && parseIpAddress(text) !== undefined;
+}
+
 // ---------------------------------------------------------------------------------------
 // Formatting, comparison, masking
 

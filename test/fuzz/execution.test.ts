@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { interpret } from '../../bench/ast-interpreter.js';
+import { interpret } from '../support/ast-interpreter.js';
 import { Scheme, type Filter } from '../../src/index.js';
 import { expressionArbitraries } from './arbitraries/expressions.js';
 import { mutatedExpression } from './arbitraries/mutations.js';
@@ -73,7 +73,7 @@ describe('execution: any values', () => {
   });
 
   it('the compiled closures (with their fused fast paths) agree with a tree-walking interpreter', { timeout: TEST_TIMEOUT_MS }, () => {
-    // bench/ast-interpreter.ts evaluates the checked tree without any of the compiler's code.
+    // test/support/ast-interpreter.ts evaluates the checked tree without any of the compiler's code.
     fc.assert(
       fc.property(compiled, values, fc.boolean(), (filter, record, nilNotEqual) => {
         const target = nilNotEqual ? tryCompile(nilNotEqualScheme, filter.expression) : filter;

@@ -1,30 +1,19 @@
 /**
- * Property-based tests of the formatter (`src/service/format.ts`), when it exists: it never
- * throws, returns `undefined` exactly for input with syntax errors, is idempotent, and never
- * changes what an expression means (same diagnostics codes, same results on random values).
- * Skipped, with a note, when the module is absent.
+ * Property-based tests of the formatter (`src/service/format.ts`): it never throws, returns
+ * `undefined` exactly for input with syntax errors, is idempotent, and never changes what an
+ * expression means (same diagnostics codes, same results on random values).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseExpression, type Filter } from '../../src/index.js';
+import { formatExpression } from '../../src/service/index.js';
+import { type FormatOptions } from '../../src/service/format.js';
 import { expressionArbitraries } from './arbitraries/expressions.js';
 import { mutatedExpression } from './arbitraries/mutations.js';
 import { valueRecord } from './arbitraries/values.js';
 import { fcParams, runsSummary, TEST_TIMEOUT_MS } from './config.js';
 import { fuzzFields, fuzzScheme } from './schemes.js';
 import { describeInput, slowestSummary, timed } from './timing.js';
-
-type FormatOptions = { width?: number; indent?: string | number; operators?: 'english' | 'symbolic'; maxNestingDepth?: number };
-type Format = (text: string, options?: FormatOptions) => string | undefined;
-
-const modulePath = fileURLToPath(new URL('../../src/service/format.ts', import.meta.url));
-const present = existsSync(modulePath);
-const format: Format | undefined = present
-  ? ((await import(/* @vite-ignore */ modulePath)) as { formatExpression?: Format }).formatExpression
-  : undefined;
-if (format === undefined) console.log('[fuzz] src/service/format.ts (formatExpression) is absent: the format round-trip properties are skipped');
 
 const scheme = fuzzScheme();
 const fields = fuzzFields();
@@ -39,7 +28,7 @@ const formatOptions: fc.Arbitrary<FormatOptions> = fc.record(
 );
 
 afterAll(() => {
-  if (format) console.log(`${slowestSummary('format')}\n[fuzz] runs: ${runsSummary()}`);
+  console.log(`${slowestSummary('format')}\n[fuzz] runs: ${runsSummary()}`);
 });
 
 const codes = (expression: string): string =>
@@ -57,12 +46,12 @@ function tryCompile(expression: string): Filter | undefined {
   }
 }
 
-describe.skipIf(format === undefined)('formatExpression round-trips', () => {
+describe('formatExpression round-trips', () => {
   it('never throws; undefined exactly on syntax errors; idempotent; same meaning', { timeout: TEST_TIMEOUT_MS }, () => {
     const input = fc.oneof({ weight: 4, arbitrary: arbitraries.wellTyped }, { weight: 2, arbitrary: arbitraries.illTyped }, { weight: 2, arbitrary: mutatedExpression }, { weight: 1, arbitrary: arbitraries.soup });
     fc.assert(
       fc.property(input, formatOptions, fc.array(valueRecord(fields), { minLength: 1, maxLength: 3 }), (expression, options, records) => {
-        const formatted = timed('format', expression, () => format!(expression, options));
+        const formatted = timed('format', expression, () => formatExpression(expression, options));
         const syntaxErrors = parseExpression(expression, { maxExpressionLength: 1e9 }).diagnostics.some((d) => d.severity === 'error');
         if (formatted === undefined) {
           expect(syntaxErrors, `formatExpression gave up on an expression without syntax errors: ${describeInput(expression)}`).toBe(true);
@@ -72,7 +61,7 @@ describe.skipIf(format === undefined)('formatExpression round-trips', () => {
         expect(syntaxErrors, 'formatted an expression with syntax errors').toBe(false);
         const reparsed = parseExpression(formatted, { maxExpressionLength: 1e9 });
         expect(reparsed.diagnostics.filter((d) => d.severity === 'error'), `formatted text does not parse: ${describeInput(formatted)}`).toEqual([]);
-        expect(format!(formatted, options), `not idempotent: ${describeInput(formatted)}`).toBe(formatted);
+        expect(formatExpression(formatted, options), `not idempotent: ${describeInput(formatted)}`).toBe(formatted);
         expect(codes(formatted), `diagnostics changed:\n  before: ${describeInput(expression)}\n  after:  ${describeInput(formatted)}`).toBe(codes(expression));
         const before = tryCompile(expression);
         const after = tryCompile(formatted);

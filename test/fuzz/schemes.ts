@@ -5,20 +5,17 @@
  *
  * @module
  */
-import { Scheme, type SchemeDefinition, type SchemeOptions } from '../../src/index.js';
+import { parseType, Scheme, type SchemeDefinition, type SchemeOptions, type Type } from '../../src/index.js';
 import { conformanceFiles, conformanceScheme, type ConformanceFile } from '../conformance/runner.js';
 
-/** A type, parsed from its name. */
-export type FuzzType =
-  | { kind: 'Bytes' | 'Int' | 'Bool' | 'Ip' }
-  | { kind: 'Array' | 'Map'; element: FuzzType };
+/** A type, parsed from its name (the library's own type model). */
+export type FuzzType = Type;
 
-/** Parses `Bytes`, `Array<Map<Int>>`, … */
+/** Parses `Bytes`, `Array<Map<Int>>`, … with the library's `parseType`; throws for an unknown name. */
 export function parseTypeName(name: string): FuzzType {
-  const m = /^(Array|Map)<(.*)>$/.exec(name);
-  if (m) return { kind: m[1] as 'Array' | 'Map', element: parseTypeName(m[2]!) };
-  if (name === 'Bytes' || name === 'Int' || name === 'Bool' || name === 'Ip') return { kind: name };
-  throw new Error(`unknown type ${name}`);
+  const type = parseType(name);
+  if (type === undefined) throw new Error(`unknown type ${name}`);
+  return type;
 }
 
 /** `Array<Map<Int>>`, … */

@@ -15,29 +15,26 @@ import { EditorState, type Transaction, type TransactionSpec } from '@codemirror
 import { showTooltip, type EditorView, type Tooltip } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { describe, expect, it } from 'vitest';
-import { cloudflareScheme, LanguageService, Scheme, SEMANTIC_TOKEN_TYPES } from '../../src/index.js';
+import { cloudflareScheme, Scheme } from '../../src/index.js';
+import { LanguageService, SEMANTIC_TOKEN_TYPES } from '../../src/service/index.js';
+import { languageServiceOf, wirefilterDiagnostics } from '../../src/service/codemirror/config.js';
 import {
   completionType,
-  formatCommand,
-  languageServiceOf,
-  lintDiagnostics,
   lspSnippetText,
   lspSnippetToCodeMirror,
   minimalChange,
-  parseInline,
   parseLspSnippet,
-  parseMarkdown,
   quickFixes,
-  renderMarkdown,
   TOKEN_TAGS,
   tokenClasses,
   tokenTags,
   toLintDiagnostic,
-  wirefilter,
-  wirefilterDiagnostics,
-  wirefilterHighlightStyle,
-  type MarkdownDocument,
-} from '../../src/service/codemirror/index.js';
+} from '../../src/service/codemirror/convert.js';
+import { formatCommand } from '../../src/service/codemirror/format.js';
+import { wirefilterHighlightStyle } from '../../src/service/codemirror/highlight.js';
+import { wirefilter } from '../../src/service/codemirror/index.js';
+import { lintDiagnostics } from '../../src/service/codemirror/lint.js';
+import { parseInline, parseMarkdown, renderMarkdown, type MarkdownDocument } from '../../src/service/codemirror/markdown.js';
 import { cursor } from './cursor.js';
 
 const scheme = cloudflareScheme();

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExpression } from '../../src/index.js';
 import { formatExpression } from '../../src/service/index.js';
 import { canonicalAst, type Json } from '../../src/syntax/canonical.js';
-import { rng } from '../support/random.js';
+import { mulberry32 as rng } from '../../src/cli/random.js';
 
 function meaning(text: string): Json | undefined {
   const { ast, diagnostics } = parseExpression(text, { maxExpressionLength: Number.MAX_SAFE_INTEGER });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { DiagnosticBag } from '../../check/diagnostics.js';
+import type { DiagnosticBag } from '../../diagnostics/diagnostics.js';
 import type { StringLiteral } from '../ast.js';
 import type { RawStringPayload } from '../tokens.js';
 
