@@ -1,20 +1,10 @@
 /**
- * Deterministic benchmark data: a seeded PRNG, random CIDR sets, realistic request values.
- * Every run (and every machine) sees exactly the same data.
+ * Deterministic benchmark data: random CIDR sets and realistic request values, drawn from the
+ * repository's seeded PRNG. Every run (and every machine) sees exactly the same data.
  *
  * @module
  */
-
-/** mulberry32: a small, fast, seeded 32-bit PRNG. Returns unsigned 32-bit integers. */
-export function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+import { mulberry32 } from '../src/cli/random.js';
 
 const mask32 = (bits: number): number => (bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0);
 
@@ -39,7 +29,7 @@ export interface Cidr {
  * block lists), host bits cleared.
  */
 export function randomIpv4Cidrs(count: number, seed: number): Cidr[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const prefixes = [16, 18, 20, 22, 24, 24, 24, 26, 28, 30, 32, 32, 32, 32];
   const out: Cidr[] = [];
   for (let i = 0; i < count; i++) {
@@ -55,7 +45,7 @@ export function randomIpv4Cidrs(count: number, seed: number): Cidr[] {
  * /64 (allocations and subnets), host bits cleared.
  */
 export function randomIpv6Cidrs(count: number, seed: number): Cidr[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const prefixes = [32, 40, 44, 48, 48, 48, 56, 64, 64, 64, 64, 96, 112, 128];
   const out: Cidr[] = [];
   for (let i = 0; i < count; i++) {
@@ -72,7 +62,7 @@ export function randomIpv6Cidrs(count: number, seed: number): Cidr[] {
  * hit) and a uniformly random address of the family (almost always a miss).
  */
 export function probeAddresses(cidrs: readonly Cidr[], count: number, seed: number): string[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const family = cidrs[0]?.family ?? 4;
   const out: string[] = [];
   for (let i = 0; i < count; i++) {

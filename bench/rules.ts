@@ -10,7 +10,8 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { RuleInput } from '../src/index.js';
-import { benignRequest, formatIpv4, rng } from './data.js';
+import { mulberry32 } from '../src/cli/random.js';
+import { benignRequest, formatIpv4 } from './data.js';
 
 /** A request prepared for the hand-written rules: the values plus the parsed client IP. */
 export interface FloorRequest {
@@ -231,7 +232,7 @@ export const TEMPLATES: readonly Template[] = [
 /** Rule `i` of the generated family (independent of how many rules are generated). */
 export function generateRule(i: number): GeneratedRule {
   const template = TEMPLATES[i % TEMPLATES.length]!;
-  const made = template.make(i, rng(0x7e1e5 + i));
+  const made = template.make(i, mulberry32(0x7e1e5 + i));
   return {
     rule: { id: `r${i}`, expression: made.expression, action: template.action },
     template: template.name,

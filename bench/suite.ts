@@ -14,7 +14,7 @@ import { strings } from '@bufbuild/cel/ext';
 import { cloudflareScheme, parseExpression, Ruleset, type ExecutionContext, type Filter } from '../src/index.js';
 import { IpRangeSet } from '../src/values/ip-set.js';
 import { parseIpLiteral, toIpAddress, type IpAddress, type IpSetItem } from '../src/values/ip.js';
-import { interpret } from './ast-interpreter.js';
+import { interpret } from '../test/support/ast-interpreter.js';
 import { predicateCases, type CelCase, type PredicateCase } from './cases.js';
 import { formatNs, formatRatio, gc, loopOver, table, time, type HarnessOptions, type Stats } from './harness.js';
 import { machineInfo, type MachineInfo } from './machine.js';
@@ -378,7 +378,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       'execute(context) reuses one scheme.context(values) per request (converted once, outside the timed loop); execute(object) converts the fields the filter reads on every call.',
       'hand-written: idiomatic JavaScript for the same predicate; its inputs are prepared once per request outside the timed loop (IP addresses pre-parsed), like the context.',
       'cel-js: @marcbachmann/cel-js Environment with typed variables (its fastest mode); bufbuild: @bufbuild/cel plan() with the strings extension. Both get flat variable names (no member access), ints as bigint.',
-      'ast-interpreter: bench/ast-interpreter.ts, a recursive evaluator over the same checked tree (no closures; set literals scanned linearly).',
+      'ast-interpreter: test/support/ast-interpreter.ts, a recursive evaluator over the same checked tree (no closures; set literals scanned linearly).',
       'Ratios are computed on p50.',
     ],
     rows,

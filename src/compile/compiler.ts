@@ -2,19 +2,19 @@
  * The compiler: checked tree → closures. Literals are shaped once here (range sets, string
  * sets, compiled patterns), field reads are slot-array reads, and every closure returns a
  * plain boolean or value: `undefined` stands for a missing value and never escapes as an
- * exception.
+ * exception. The fused closures of the commonest comparisons are in `fast-paths.ts`, the
+ * structures behind `in {…}` and `in $list` in `sets.ts`.
  *
  * @module
  */
-import type { CheckedCondition, CheckedListItem, CheckedValue, ComparisonTest, ListInfo, ScalarLiteral, SetItems } from '../check/checked.js';
-import { asciiLowerString, BytesLiteral, decodeUtf8Strict, internString, isBytesValue, type BytesValue } from '../values/bytes.js';
-import type { BuiltinFunction } from '../functions/definition.js';
-import { lower } from '../functions/strings.js';
+import type { CheckedCondition, CheckedValue, ComparisonTest, ScalarLiteral } from '../check/checked.js';
+import { isBytesValue } from '../values/bytes.js';
 import { compareInt, type IntValue } from '../values/int.js';
-import { IntRangeSet } from '../values/int-set.js';
 import { compareIp, ipEquals, type IpAddress } from '../values/ip.js';
-import { IpRangeSet } from '../values/ip-set.js';
+import { equalityThroughCall, fieldComparison } from './fast-paths.js';
 import { mapEntriesSorted, mapGet } from './runtime-values.js';
+import { listTest, setTest } from './sets.js';
+import type { CompileOptions } from '../scheme/options.js';
 
 /** The slot array of an execution context: one internal value (or `undefined`) per field. */
 export type Slots = unknown[];
@@ -27,13 +27,8 @@ type ValueFn = (slots: Slots) => unknown;
 /** A compiled `[*]` value: the elements, missing ones dropped. */
 type ElementsFn = (slots: Slots) => unknown[];
 /** A test applied to a present left-hand value. */
-type TestFn = (value: unknown) => boolean;
+export type TestFn = (value: unknown) => boolean;
 
-/** Compiler settings (a subset of the scheme options). */
-export interface CompileOptions {
-  /** When true, `missing ne x` is true (the open-source engine's default). Default false. */
-  nilNotEqual?: boolean;
-}
 
 /** Compiles a checked `Bool` condition. */
 export function compileCondition(node: CheckedCondition, options: CompileOptions): ConditionFn {
@@ -85,7 +80,7 @@ class Compiler implements PartCompiler {
             // neither any nor all).
             const fn = call.fn;
             const container = this.value(only.object);
-            const direct = loweredEquality(fn, node.argument.test);
+            const direct = equalityThroughCall(fn, node.argument.test);
             if (direct !== undefined) {
               return node.quantifier === 'any' ? (s) => anyElement(container(s), direct) : (s) => allElements(container(s), direct);
             }
@@ -220,9 +215,9 @@ class Compiler implements PartCompiler {
       };
     }
     if (left.kind === 'call' && left.args.length === 1 && left.implicit.length === 0 && !left.args[0]!.mapped) {
-      const direct = loweredEquality(left.fn, test);
+      const direct = equalityThroughCall(left.fn, test);
       if (direct !== undefined) {
-        // `lower(x) eq "…"`: compare x itself, without building the lowered copy.
+        // `lower(x) eq "…"`: the function's own test on x, without building lower(x).
         const argument = this.value(left.args[0]!);
         return (s) => {
           const value = argument(s);
@@ -438,33 +433,6 @@ class Compiler implements PartCompiler {
 }
 
 /**
- * For `lower(x) eq "text"` (or `ne`, negated) with ASCII text without capitals: a test on x itself —
- * equal lengths, then character by character with A–Z folded — instead of building
- * `lower(x)` and comparing. Exact: lowercasing changes only A–Z, so `lower(x)` is that ASCII
- * text only when x is ASCII of the same length. Byte arrays take the general path.
- */
-function loweredEquality(fn: BuiltinFunction, test: ComparisonTest): TestFn | undefined {
-  if (fn !== lower || (test.operator !== 'eq' && test.operator !== 'ne') || test.literal.type !== 'Bytes') return undefined;
-  const literal = test.literal.value;
-  const text = literal.text;
-  if (!literal.ascii || text === undefined || /[A-Z]/.test(text)) return undefined;
-  const n = text.length;
-  const equal = (v: unknown): boolean => {
-    if (typeof v !== 'string') {
-      const lowered = fn.call([v]);
-      return lowered !== undefined && literal.equals(lowered as BytesValue);
-    }
-    if (v.length !== n) return false;
-    for (let i = 0; i < n; i++) {
-      const c = v.charCodeAt(i);
-      if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== text.charCodeAt(i)) return false;
-    }
-    return true;
-  };
-  return test.operator === 'eq' ? equal : (v) => !equal(v);
-}
-
-/**
  * `and`/`or` over `operands[from…to)` as a balanced tree of two-operand closures, evaluated
  * left to right with short-circuiting. Each closure holds its operands as constants (not in
  * an array it loops over), so when V8 inlines a filter into a caller's loop it can inline the
@@ -476,130 +444,6 @@ function balanced(operator: 'and' | 'or', operands: readonly ConditionFn[], from
   const a = balanced(operator, operands, from, middle);
   const b = balanced(operator, operands, middle, to);
   return operator === 'and' ? (s) => a(s) && b(s) : (s) => a(s) || b(s);
-}
-
-/**
- * The commonest comparisons of a field with a literal (`http.host eq "…"`, `score lt 30`,
- * `ip.src in {…}`, `path contains "…"`…) as one closure that reads the slot and tests it,
- * instead of a slot read calling a test calling a comparator: each closure call in between
- * is an indirect call V8 cannot inline once many filters share the compiler's call sites.
- * The checker guarantees the field's type, so a present slot holds a value of that type.
- * Everything else takes the general path; both give the same results.
- */
-function fieldComparison(slot: number, test: ComparisonTest, whenMissing: boolean): ConditionFn | undefined {
-  switch (test.operator) {
-    case 'eq':
-    case 'ne': {
-      const literal = test.literal;
-      const eq = test.operator === 'eq';
-      if (literal.type === 'Bytes' && literal.value.ascii && literal.value.text !== undefined) {
-        const bytes = literal.value;
-        const text = internString(literal.value.text);
-        // An ill-formed string never equals ASCII text, also after U+FFFD substitution.
-        return eq
-          ? (s) => {
-              const v = s[slot];
-              return typeof v === 'string' ? v === text : v !== undefined && bytes.equals(v as Uint8Array);
-            }
-          : (s) => {
-              const v = s[slot];
-              return typeof v === 'string' ? v !== text : v === undefined ? whenMissing : !bytes.equals(v as Uint8Array);
-            };
-      }
-      if (literal.type === 'Int' && typeof literal.value === 'number') {
-        const n = literal.value;
-        return eq
-          ? (s) => {
-              const v = s[slot];
-              return v === n || (typeof v === 'bigint' && compareInt(v, n) === 0);
-            }
-          : (s) => {
-              const v = s[slot];
-              return typeof v === 'number' ? v !== n : typeof v === 'bigint' ? compareInt(v, n) !== 0 : whenMissing;
-            };
-      }
-      return undefined;
-    }
-    case 'lt':
-    case 'le':
-    case 'gt':
-    case 'ge': {
-      const literal = test.literal;
-      if (literal.type !== 'Int' || typeof literal.value !== 'number') return undefined;
-      const n = literal.value;
-      // A bigint slot holds an integer beyond ±2^53, which compareInt orders exactly.
-      switch (test.operator) {
-        case 'lt':
-          return (s) => {
-            const v = s[slot];
-            return typeof v === 'number' ? v < n : typeof v === 'bigint' && compareInt(v, n) < 0;
-          };
-        case 'le':
-          return (s) => {
-            const v = s[slot];
-            return typeof v === 'number' ? v <= n : typeof v === 'bigint' && compareInt(v, n) <= 0;
-          };
-        case 'gt':
-          return (s) => {
-            const v = s[slot];
-            return typeof v === 'number' ? v > n : typeof v === 'bigint' && compareInt(v, n) > 0;
-          };
-        case 'ge':
-          return (s) => {
-            const v = s[slot];
-            return typeof v === 'number' ? v >= n : typeof v === 'bigint' && compareInt(v, n) >= 0;
-          };
-      }
-      return undefined;
-    }
-    case 'contains': {
-      const literal = test.literal;
-      if (literal.ascii && literal.text !== undefined) {
-        // ASCII needle: a substring test on any string is byte-exact.
-        const text = internString(literal.text);
-        return (s) => {
-          const v = s[slot];
-          return typeof v === 'string' ? v.includes(text) : v !== undefined && literal.containedIn(v as BytesValue);
-        };
-      }
-      return (s) => {
-        const v = s[slot];
-        return v !== undefined && literal.containedIn(v as BytesValue);
-      };
-    }
-    case 'matches': {
-      const regex = test.regex;
-      return (s) => {
-        const v = s[slot];
-        return v !== undefined && regex.test(v as BytesValue);
-      };
-    }
-    case 'wildcard':
-    case 'strict wildcard': {
-      const pattern = test.pattern;
-      return (s) => {
-        const v = s[slot];
-        return v !== undefined && pattern.matches(v as BytesValue);
-      };
-    }
-    case 'in': {
-      const set = test.set;
-      if (set.type === 'Ip') {
-        const members = IpRangeSet.fromItems(set.items);
-        return (s) => {
-          const v = s[slot];
-          return v !== undefined && members.has(v as IpAddress);
-        };
-      }
-      const member = setTest(set);
-      return (s) => {
-        const v = s[slot];
-        return v !== undefined && member(v);
-      };
-    }
-    default:
-      return undefined;
-  }
 }
 
 /** `lt`/`le`/`gt`/`ge` over a comparator (which returns NaN for incomparable values: false). */
@@ -671,108 +515,3 @@ function bitwiseAndTest(mask: IntValue): TestFn {
   return (v) => (typeof v === 'number' || typeof v === 'bigint') && (BigInt(v) & big) !== 0n;
 }
 
-/** Membership in a set of byte strings: text members in a `Set`, non-UTF-8 members apart. */
-class BytesSet {
-  private readonly texts = new Set<string>();
-  private readonly binaries: BytesLiteral[] = [];
-
-  constructor(items: readonly BytesLiteral[]) {
-    for (const item of items) {
-      if (item.text !== undefined) this.texts.add(item.text);
-      else this.binaries.push(item);
-    }
-  }
-
-  has(value: BytesValue): boolean {
-    // Ill-formed text (lone surrogates) compares as its UTF-8, i.e. with U+FFFD.
-    if (typeof value === 'string') return this.texts.has(value) || (!value.isWellFormed() && this.texts.has(value.toWellFormed()));
-    const text = decodeUtf8Strict(value);
-    if (text !== undefined) return this.texts.has(text);
-    return this.binaries.some((b) => b.equals(value));
-  }
-}
-
-/** Sets up to this size are scanned linearly. */
-const SMALL_SET = 8;
-
-function setTest(set: SetItems): TestFn {
-  switch (set.type) {
-    case 'Bytes': {
-      const members = new BytesSet(set.items);
-      // Small sets of ASCII text (methods, versions, country codes): a packed array scan;
-      // an ill-formed string cannot equal ASCII text, so strings need no other check.
-      if (set.items.length <= SMALL_SET && set.items.every((i) => i.ascii && i.text !== undefined)) {
-        const texts = set.items.map((i) => internString(i.text!));
-        return (v) => (typeof v === 'string' ? texts.includes(v) : v instanceof Uint8Array && members.has(v));
-      }
-      return (v) => isBytesValue(v) && members.has(v);
-    }
-    case 'Int': {
-      const members = IntRangeSet.fromItems(set.items);
-      // Small sets of plain values (ports, status codes): a packed array scan beats the
-      // range set's bounds checks and binary search.
-      if (set.items.length <= SMALL_SET && set.items.every((i) => i.kind === 'value' && typeof i.value === 'number')) {
-        const values = set.items.map((i) => (i as { value: number }).value);
-        return (v) => (typeof v === 'number' ? values.includes(v) : typeof v === 'bigint' && members.has(v));
-      }
-      return (v) => (typeof v === 'number' || typeof v === 'bigint') && members.has(v);
-    }
-    case 'Ip': {
-      const members = IpRangeSet.fromItems(set.items);
-      return (v) => members.has(v as IpAddress);
-    }
-  }
-}
-
-/** Hostname list membership: exact names and `*.suffix` entries, ASCII case-insensitive. */
-class HostnameSet {
-  private readonly exact = new Set<string>();
-  private readonly suffixes = new Set<string>();
-
-  constructor(items: readonly CheckedListItem[]) {
-    for (const item of items) {
-      if (item.kind !== 'hostname') continue;
-      (item.wildcard ? this.suffixes : this.exact).add(item.host.toLowerCase());
-    }
-  }
-
-  has(value: BytesValue): boolean {
-    const text = typeof value === 'string' ? value : decodeUtf8Strict(value);
-    const host = text === undefined ? undefined : asciiLowerString(text);
-    if (host === undefined) return false;
-    if (this.exact.has(host)) return true;
-    // `*.example.com` matches any name ending in `.example.com`, not the apex.
-    for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-      if (this.suffixes.has(host.slice(dot + 1))) return true;
-    }
-    return false;
-  }
-}
-
-const listTests = new WeakMap<ListInfo, TestFn>();
-
-function listTest(list: ListInfo): TestFn {
-  let test = listTests.get(list);
-  if (test !== undefined) return test;
-  switch (list.type.kind) {
-    case 'Ip': {
-      const members = IpRangeSet.fromItems(list.items.flatMap((i) => (i.kind === 'ip' ? [i.item] : [])));
-      test = (v) => members.has(v as IpAddress);
-      break;
-    }
-    case 'Int': {
-      const members = IntRangeSet.fromItems(list.items.flatMap((i) => (i.kind === 'int' ? [i.item] : [])));
-      test = (v) => (typeof v === 'number' || typeof v === 'bigint') && members.has(v);
-      break;
-    }
-    case 'Bytes': {
-      const members = new HostnameSet(list.items);
-      test = (v) => isBytesValue(v) && members.has(v);
-      break;
-    }
-    default:
-      test = () => false;
-  }
-  listTests.set(list, test);
-  return test;
-}

@@ -9,7 +9,7 @@ import { byteLength, bytesToValue, concatBytes, decodeUtf8Strict, indexOfBytes, 
 import { compareInt } from '../values/int.js';
 import { ipEquals, type IpAddress } from '../values/ip.js';
 import { bytesValuesEqual, intInRange, isIntValue } from './common.js';
-import type { BuiltinFunction, TypeConstraint } from './definition.js';
+import type { BuiltinFunction, TypeConstraint } from '../scheme/functions.js';
 import { CUSTOM_ERROR_RULES, RESPONSE_HEADER_RULES, TRANSFORM_RULES, WAF_CUSTOM_RULES } from './phases.js';
 
 const bytesOrArray = (type: Type): boolean => type === BYTES || type.kind === 'Array';

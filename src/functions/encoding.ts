@@ -12,7 +12,7 @@ import { decodeBase64, encodeBase64 } from '../values/base64.js';
 import { bytesToValue, isBytesValue, toUtf8 } from '../values/bytes.js';
 import { sha256 as sha256Digest } from '../values/sha256.js';
 import { flagLetters } from './common.js';
-import type { BuiltinFunction } from './definition.js';
+import type { BuiltinFunction } from '../scheme/functions.js';
 import { RATE_LIMITING_RULES, REQUEST_HEADER_RULES, RESPONSE_HEADER_RULES, TRANSFORM_RULES, WAF_CUSTOM_RULES } from './phases.js';
 
 /**

@@ -12,7 +12,7 @@ import { isBytesValue, toUtf8 } from '../values/bytes.js';
 import type { IntValue } from '../values/int.js';
 import { hmacSha256, SHA256_DIGEST_LENGTH } from '../values/sha256.js';
 import { flagLetters, intInRange, isIntValue } from './common.js';
-import type { BuiltinFunction } from './definition.js';
+import type { BuiltinFunction } from '../scheme/functions.js';
 
 /** Shortest MAC text accepted after the dash: 43 characters, unpadded Base64 of 32 bytes. */
 export const HMAC_MIN_MAC_LENGTH = 43;

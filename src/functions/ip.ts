@@ -5,7 +5,7 @@
  */
 import { INT, IP } from '../scheme/types.js';
 import { maskIp, type IpAddress } from '../values/ip.js';
-import type { BuiltinFunction, ParameterSpec } from './definition.js';
+import type { BuiltinFunction, ParameterSpec } from '../scheme/functions.js';
 import { RATE_LIMITING_RULES, WAF_CUSTOM_RULES } from './phases.js';
 
 /** Cloudflare documents `cidr()`/`cidr6()` for custom rules and rate limiting rules only. */

@@ -14,7 +14,7 @@ import { BYTES, INT, type Type } from '../scheme/types.js';
 import { decodeUtf8Strict, isBytesValue } from '../values/bytes.js';
 import { toIntValue } from '../values/int.js';
 import { lookupJsonPath, type JsonFound, type JsonPathStep } from '../values/json-path.js';
-import type { BuiltinFunction, ParameterSpec, TypeConstraint } from './definition.js';
+import type { BuiltinFunction, ParameterSpec, TypeConstraint } from '../scheme/functions.js';
 
 /** A key is a member name (Bytes) or an array position (Int). */
 const KEY_TYPE: TypeConstraint = {

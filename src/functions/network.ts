@@ -6,7 +6,7 @@
 import { BYTES, INT } from '../scheme/types.js';
 import { toUtf8, isBytesValue } from '../values/bytes.js';
 import { intInRange } from './common.js';
-import type { BuiltinFunction } from './definition.js';
+import type { BuiltinFunction } from '../scheme/functions.js';
 import { MAGIC_FIREWALL_RULES } from './phases.js';
 
 /** Largest bit offset `bit_slice` accepts (Cloudflare's documented limit). */

@@ -15,7 +15,7 @@ import { compileRegex, type CompiledRegex } from '../values/regex/index.js';
 import { sha256 } from '../values/sha256.js';
 import { compileWildcard, type WildcardPattern } from '../values/wildcard.js';
 import { BoundedCache, flagLetters, literalText } from './common.js';
-import type { BuiltinFunction, ParameterSpec } from './definition.js';
+import type { BuiltinFunction, ParameterSpec } from '../scheme/functions.js';
 import { DYNAMIC_REDIRECT_RULES, TRANSFORM_RULES, URL_REWRITE_RULES } from './phases.js';
 
 // --- replacements -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@
  * @module
  */
 import { concat, hasKey, hasValue, join, len, split } from './collections.js';
-import type { BuiltinFunction } from './definition.js';
+import type { BuiltinFunction } from '../scheme/functions.js';
 import { decodeBase64Function, encodeBase64Function, sha256 } from './encoding.js';
 import { isTimedHmacValidV0 } from './hmac.js';
 import { cidr, cidr6 } from './ip.js';

@@ -7,11 +7,32 @@
  * @module
  */
 import { BOOL, BYTES, INT } from '../scheme/types.js';
-import { asciiLower, asciiUpper, bytesToValue, isAscii, isBytesValue, toUtf8, type BytesValue } from '../values/bytes.js';
+import { asciiLower, asciiUpper, bytesToValue, isAscii, isBytesValue, toUtf8, type BytesLiteral, type BytesValue } from '../values/bytes.js';
 import type { IntValue } from '../values/int.js';
-import type { BuiltinFunction } from './definition.js';
+import type { BuiltinFunction } from '../scheme/functions.js';
 
 const source = { name: 'source', type: BYTES, kind: 'field' } as const;
+
+/**
+ * For `lower(x) eq "text"` with ASCII text without capitals: a test on x itself — equal
+ * lengths, then character by character with A–Z folded — instead of building `lower(x)` and
+ * comparing. Exact: lowercasing changes only A–Z, so `lower(x)` is that ASCII text only when x
+ * is ASCII of the same length. Byte arrays are lowered and compared.
+ */
+function loweredEquality(literal: BytesLiteral): ((argument: unknown) => boolean) | undefined {
+  const text = literal.text;
+  if (!literal.ascii || text === undefined || /[A-Z]/.test(text)) return undefined;
+  const n = text.length;
+  return (v) => {
+    if (typeof v !== 'string') return isBytesValue(v) && literal.equals(asciiLower(v));
+    if (v.length !== n) return false;
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== text.charCodeAt(i)) return false;
+    }
+    return true;
+  };
+}
 
 /** `lower(Bytes)`: ASCII letters to lowercase; every other byte unchanged. */
 export const lower: BuiltinFunction = {
@@ -20,6 +41,7 @@ export const lower: BuiltinFunction = {
   params: [source],
   returns: BYTES,
   call: ([value]) => (isBytesValue(value) ? asciiLower(value) : undefined),
+  equalityTest: loweredEquality,
 };
 
 /** `upper(Bytes)`: ASCII letters to uppercase. */

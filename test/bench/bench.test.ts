@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { benignRequest } from '../../bench/data.js';
-import { interpret } from '../../bench/ast-interpreter.js';
+import { interpret } from '../support/ast-interpreter.js';
 import { predicateCases } from '../../bench/cases.js';
 import { EARLY_MATCH_INDEX, floorRequest, floorRuleset, generateRules, rulesetRequests, TEMPLATES } from '../../bench/rules.js';
 import { formatReport, IMPL, runSuite, type SuiteResult } from '../../bench/suite.js';

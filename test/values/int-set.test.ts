@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from '../support/random.js';
+import { mulberry32 as rng } from '../../src/cli/random.js';
 import { INT64_MAX, INT64_MIN, type IntSetItem, type IntValue, parseIntSetItem } from '../../src/values/int.js';
 import { IntRangeSet } from '../../src/values/int-set.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from '../support/random.js';
+import { mulberry32 as rng } from '../../src/cli/random.js';
 import {
   formatIpAddress,
   ipv4Address,

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { rng } from '../support/random.js';
+import { mulberry32 as rng } from '../../src/cli/random.js';
 import {
   compareIp,
   formatIpAddress,

@@ -5,23 +5,12 @@
  * semantics.
  */
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../src/cli/random.js';
 import { dfaSupports, LazyDfa } from '../../src/values/regex/dfa.js';
 import { translate } from '../../src/values/regex/hir.js';
 import { compileRegex, type CompiledRegex } from '../../src/values/regex/index.js';
 import { parseRegex } from '../../src/values/regex/parser.js';
 import { compileProgram, pikeSearch } from '../../src/values/regex/pikevm.js';
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ATOMS = [
   'a', 'b', 'c', 'A', '.', '\\d', '\\w', '\\W', '\\s', '[ab]', '[^a]', '[a-c&&[^b]]', '\\xE9', '\\xC3', '(?i:a)', '(?i:[b-c])',
@@ -67,7 +56,7 @@ function must(pattern: string, engine: 'auto' | 'linear' | 'pikevm'): CompiledRe
 
 describe('the lazy DFA and the native path agree with the Rust-shaped Pike VM', () => {
   it('on random patterns and inputs (test and exec)', () => {
-    const r = rng(20240607);
+    const r = createRandom(20240607);
     let compared = 0;
     for (let i = 0; i < 800; i++) {
       const pattern = genPattern(r, 4);
@@ -102,7 +91,7 @@ describe('the lazy DFA and the native path agree with the Rust-shaped Pike VM', 
 
 describe('the lazy DFA under cache pressure', () => {
   it('gives the Pike VM answers with a cache of 8 states, cleared again and again', () => {
-    const r = rng(99);
+    const r = createRandom(99);
     for (let i = 0; i < 300; i++) {
       const pattern = genPattern(r, 4);
       const parsed = parseRegex(pattern, { nestLimit: 250 });
@@ -118,7 +107,7 @@ describe('the lazy DFA under cache pressure', () => {
   });
 
   it('searches without the cache while it thrashes, and with it again once states settle', () => {
-    const r = rng(5);
+    const r = createRandom(5);
     let input = '';
     for (let i = 0; i < 20_000; i++) input += r() < 0.5 ? 'a' : 'b';
     for (const pattern of ['(?s-u:.)*a(?s-u:.){200}c', '[ab]*a[ab]{20}c', '(?s).{1,1000}x']) {

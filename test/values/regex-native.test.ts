@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileRegex, type CompiledRegex } from '../../src/values/regex/index.js';
-import { rng } from '../support/random.js';
+import { mulberry32 as rng } from '../../src/cli/random.js';
 
 const compile = (pattern: string, engine?: 'auto' | 'linear'): CompiledRegex => {
   const result = compileRegex(pattern, { engine });

@@ -1,6 +1,7 @@
 /**
- * A plain AST-walking interpreter over the checked tree (`src/check/checked.ts`), used by the
- * benchmark suite as the "no compilation" baseline.
+ * A plain AST-walking interpreter over the checked tree (`src/check/checked.ts`): the oracle
+ * the execution fuzz test checks the compiled closures against, and the "no compilation"
+ * baseline of the benchmark suite (`bench/suite.ts`).
  *
  * It evaluates exactly what the compiler's closures evaluate (same semantics: missing values,
  * `nilNotEqual`, `[*]`, quantifiers, function missing-value propagation), but by a recursive
@@ -13,11 +14,11 @@
  *
  * @module
  */
-import type { CheckedCondition, CheckedListItem, CheckedValue, ComparisonTest, ListInfo, ScalarLiteral, SetItems } from '../src/check/checked.js';
-import { mapEntriesSorted } from '../src/compile/runtime-values.js';
-import { isBytesValue, type BytesValue } from '../src/values/bytes.js';
-import { compareInt, type IntSetItem, type IntValue } from '../src/values/int.js';
-import { compareIp, ipEquals, type IpAddress, type IpSetItem } from '../src/values/ip.js';
+import type { CheckedCondition, CheckedListItem, CheckedValue, ComparisonTest, ListInfo, ScalarLiteral, SetItems } from '../../src/check/checked.js';
+import { mapEntriesSorted } from '../../src/compile/runtime-values.js';
+import { isBytesValue, type BytesValue } from '../../src/values/bytes.js';
+import { compareInt, type IntSetItem, type IntValue } from '../../src/values/int.js';
+import { compareIp, ipEquals, type IpAddress, type IpSetItem } from '../../src/values/ip.js';
 
 /** Interpreter settings. */
 export interface InterpreterOptions {
