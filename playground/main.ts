@@ -9,29 +9,9 @@
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import type { Extension } from '@codemirror/state';
 import { EditorView, drawSelection, highlightSpecialChars, keymap, placeholder } from '@codemirror/view';
-import {
-  cloudflareScheme,
-  LanguageService,
-  renderTrace,
-  Ruleset,
-  RulesetError,
-  WAF_CUSTOM_RULES_PHASE,
-  type Decision,
-  type Diagnostic,
-  type RuleInput,
-  type RulesetProblem,
-  type TraceValue,
-} from '../src/index.js';
-import {
-  formatCommand,
-  highlightExpression,
-  parseInline,
-  renderInline,
-  wirefilter,
-  wirefilterDiagnostics,
-  type MarkdownDocument,
-  type MarkdownElement,
-} from '../src/service/codemirror/index.js';
+import { cloudflareScheme, renderTrace, Ruleset, RulesetError, WAF_CUSTOM_RULES_PHASE, type Decision, type Diagnostic, type RuleInput, type RulesetProblem, type TraceValue } from '../src/index.js';
+import { LanguageService } from '../src/service/index.js';
+import { wirefilter } from '../src/service/codemirror/index.js';
 import { basicEditing } from './editing.js';
 import { renderTraceTree, showValue } from './trace-view.js';
 import { checkRequestValues, SAMPLE_JSON, type ValueProblem } from './values.js';
@@ -110,10 +90,21 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return e;
 }
 
-/** A message with `code` spans rendered (Markdown inline, DOM calls only). */
+/**
+ * A Markdown code span: a run of backticks, text that neither starts nor ends with one, and
+ * a run of the same length (unmatched backticks stay text).
+ */
+const CODE_SPAN = /(?<!`)(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g;
+
+/** A message with its `code` spans as `<code>` (DOM calls only: messages quote user text). */
 function message(text: string): HTMLSpanElement {
   const span = element('span', 'problem-message');
-  renderInline(parseInline(text), span as unknown as MarkdownElement, document as unknown as MarkdownDocument);
+  let at = 0;
+  for (const match of text.matchAll(CODE_SPAN)) {
+    span.append(text.slice(at, match.index), element('code', undefined, match[2]!));
+    at = match.index + match[0].length;
+  }
+  span.append(text.slice(at));
   return span;
 }
 
@@ -163,11 +154,23 @@ function clearOutcome(): void {
   ui.traceText.textContent = '';
 }
 
-const highlight = (expression: string): HTMLElement => {
-  const code = highlightExpression(expressionView.state, expression);
-  code.className = 'expr';
+/**
+ * An expression as `<code>` colored like the editors: the language service's semantic tokens
+ * become spans with the extension's stable `cm-wf-<type>` and `cm-wf-<modifier>` classes
+ * (colored in style.css); unknown and invalid tokens stay plain text.
+ */
+function highlight(expression: string): HTMLElement {
+  const code = element('code', 'expr');
+  let at = 0;
+  for (const token of service.semanticTokens(expression)) {
+    if (token.type === 'unknown' || token.modifiers.includes('invalid') || token.span.start < at) continue;
+    const classes = [token.type, ...token.modifiers].map((name) => `cm-wf-${name}`).join(' ');
+    code.append(expression.slice(at, token.span.start), element('span', classes, expression.slice(token.span.start, token.span.end)));
+    at = token.span.end;
+  }
+  code.append(expression.slice(at));
   return code;
-};
+}
 
 /** Which fields the expression reads, and what the request holds for them. */
 function showReads(fields: readonly string[], values: Record<string, unknown>): void {
@@ -283,12 +286,23 @@ function addRule(rule: RuleInput): RuleCard {
   return card;
 }
 
+/**
+ * Formats an editor's expression with the language service's canonical printer, as one
+ * change replacing the document (none when it is already formatted or has syntax errors).
+ */
+function format(view: EditorView): void {
+  const text = view.state.doc.toString();
+  const formatted = service.format(text);
+  if (formatted === undefined || formatted === text) return;
+  view.dispatch({ changes: { from: 0, to: text.length, insert: formatted }, userEvent: 'format', scrollIntoView: true });
+}
+
 // ---------------------------------------------------------------------------------------
 // Evaluation
 
 function updateExpression(values: Record<string, unknown> | undefined): void {
   const expression = expressionView.state.doc.toString();
-  const diagnostics = wirefilterDiagnostics(expressionView.state);
+  const diagnostics = service.validate(expression);
   diagnosticList(ui.diagnostics, diagnostics, expressionView);
   if (expression.trim() === '') {
     clearOutcome();
@@ -325,7 +339,7 @@ function ruleInput(ref: string, expression: string, action: string, enabled: boo
 }
 
 function updateRuleset(values: Record<string, unknown> | undefined): void {
-  for (const card of cards) diagnosticList(card.diagnostics, wirefilterDiagnostics(card.view.state), card.view);
+  for (const card of cards) diagnosticList(card.diagnostics, service.validate(card.view.state.doc.toString()), card.view);
   ui.reads.replaceChildren();
   const rules = cards.map((c) => ruleInput(c.ref.value.trim(), c.view.state.doc.toString(), c.action.value, c.enabled.checked));
   let ruleset: Ruleset;
@@ -400,7 +414,7 @@ ui.examples.addEventListener('change', () => {
 });
 ui.format.addEventListener('click', () => {
   const views = mode === 'expression' ? [expressionView] : cards.map((c) => c.view);
-  for (const view of views) formatCommand(view);
+  for (const view of views) format(view);
   lastFocused.focus();
 });
 ui.addRule.addEventListener('click', () => {

@@ -3,7 +3,7 @@
  * checks of user-edited JSON against the scheme's field types. DOM-free, so it is unit
  * tested in Node.
  */
-import { Scheme } from '../src/index.js';
+import { isIpAddress, parseType, type Scheme, type Type } from '../src/index.js';
 
 /** A realistic browser request to a shop, as Cloudflare field values. */
 export const SAMPLE_REQUEST: Record<string, unknown> = {
@@ -63,25 +63,6 @@ export interface CheckedValues {
   problems: ValueProblem[];
 }
 
-type ParsedType = { kind: 'Bytes' | 'Int' | 'Bool' | 'Ip' } | { kind: 'Array' | 'Map'; of: ParsedType };
-
-/** Parses a scheme type name (`Bytes`, `Array<Map<Int>>`, …); `undefined` if unknown. */
-export function parseTypeName(type: string): ParsedType | undefined {
-  const t = type.trim();
-  if (t === 'Bytes' || t === 'Int' || t === 'Bool' || t === 'Ip') return { kind: t };
-  const m = /^(Array|Map)<(.*)>$/.exec(t);
-  if (m === null) return undefined;
-  const of = parseTypeName(m[2]!);
-  return of === undefined ? undefined : { kind: m[1] as 'Array' | 'Map', of };
-}
-
-const ipProbe = new Scheme({ fields: { ip: 'Ip' } }).compile('ip in {0.0.0.0/0 ::/0}');
-
-/** True for a string the library accepts as an IP address. */
-export function isIpAddress(value: unknown): boolean {
-  return typeof value === 'string' && ipProbe.execute({ ip: value });
-}
-
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -90,7 +71,7 @@ function describe(value: unknown): string {
   return `${typeof value === 'string' ? 'the string' : `the ${typeof value}`} ${JSON.stringify(value)}`;
 }
 
-function typeProblems(value: unknown, type: ParsedType, path: string, out: Omit<ValueProblem, 'line'>[]): void {
+function typeProblems(value: unknown, type: Type, path: string, out: Omit<ValueProblem, 'line'>[]): void {
   const wrong = (expected: string): void => {
     out.push({ severity: 'error', path, message: `expected ${expected}, got ${describe(value)}` });
   };
@@ -112,14 +93,14 @@ function typeProblems(value: unknown, type: ParsedType, path: string, out: Omit<
         wrong('an array');
         return;
       }
-      value.forEach((element, i) => typeProblems(element, type.of, `${path}[${i}]`, out));
+      value.forEach((element, i) => typeProblems(element, type.element, `${path}[${i}]`, out));
       return;
     case 'Map':
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         wrong('an object (Map)');
         return;
       }
-      for (const [key, element] of Object.entries(value)) typeProblems(element, type.of, `${path}[${JSON.stringify(key)}]`, out);
+      for (const [key, element] of Object.entries(value)) typeProblems(element, type.element, `${path}[${JSON.stringify(key)}]`, out);
       return;
   }
 }
@@ -169,7 +150,7 @@ export function checkRequestValues(json: string, scheme: Scheme): CheckedValues 
       problems.push({ severity: 'warning', path: name, message: `unknown field, ignored${hint}`, ...at });
       continue;
     }
-    const type = parseTypeName(field.type);
+    const type = parseType(field.type);
     if (type === undefined) continue;
     const found: Omit<ValueProblem, 'line'>[] = [];
     typeProblems(value, type, name, found);

@@ -14,7 +14,7 @@ import {
   requestFields,
   WORKERS_CF_MAPPINGS,
   type NodeRequestLike,
-} from '../../src/cloudflare/request.js';
+} from '../../src/cloudflare/request/fields.js';
 
 interface CatalogueField {
   name: string;

@@ -8,7 +8,7 @@ import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheme } from '../../src/index.js';
 import catalogue from '../../src/cloudflare/fields.json';
-import { requestFields, type RequestFieldValues } from '../../src/cloudflare/request.js';
+import { requestFields, type RequestFieldValues } from '../../src/cloudflare/request/fields.js';
 
 const scheme = new Scheme({ fields: Object.fromEntries((catalogue as { name: string; type: string }[]).map((f) => [f.name, f.type])) });
 

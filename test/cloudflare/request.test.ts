@@ -13,7 +13,7 @@ import {
   type NodeRequestLike,
   type RequestFacts,
   type RequestFieldsOptions,
-} from '../../src/cloudflare/request.js';
+} from '../../src/cloudflare/request/fields.js';
 
 /** A scheme with every catalogue field, built here from the JSON (independent of cloudflareScheme()). */
 const scheme = new Scheme({ fields: Object.fromEntries((catalogue as { name: string; type: string }[]).map((f) => [f.name, f.type])) });

@@ -157,6 +157,22 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     expect(await page.locator('.trace .badge-decisive').count()).toBeGreaterThanOrEqual(4);
     expect(await page.locator('.trace .chip-data').first().textContent()).toBe('"example.com"');
     expect(await page.locator('#trace-text').textContent()).toContain('[playground] my-rule (block): matched → block');
+    // The trace's expressions are colored like the editor, token type by token type.
+    const looks = await page.evaluate(() =>
+      ['field', 'function', 'keyword', 'string', 'number', 'punctuation'].map((type) =>
+        ['.cm-content', '.trace .expr'].map((scope) => {
+          const token = document.querySelector(`${scope} .cm-wf-${type}`);
+          if (token === null) return `no ${type} in ${scope}`;
+          const style = getComputedStyle(token);
+          return `${type}: ${style.color} ${style.fontWeight} ${style.fontStyle}`;
+        }),
+      ),
+    );
+    for (const [editor, trace] of looks) {
+      expect(editor).not.toMatch(/^no /);
+      expect(trace).toBe(editor);
+    }
+    expect(await page.locator('.trace .expr .cm-wf-function').first().textContent()).toBe('starts_with');
     expect(await page.locator('#decision').textContent()).toContain('block');
   });
 
@@ -165,6 +181,8 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     await page.locator('.cm-lintRange-error').first().waitFor();
     expect(await page.locator('.cm-lintRange-error').first().textContent()).toBe('and');
     expect(await page.locator('#diagnostics .problem-error .problem-code').first().textContent()).toBe('expected-token');
+    // The message's `code` spans are rendered as <code>.
+    expect(await page.locator('#diagnostics .problem-error .problem-message code').allTextContents()).toEqual(['{…}', '$list', 'and']);
     expect(await page.locator('#result').textContent()).toBe('invalid');
     // The lint tooltip shows the message and its code.
     await page.locator('.cm-lintRange-error').first().hover();
@@ -242,6 +260,12 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Shift+Alt+F');
     await expect.poll(editorText).toBe('http.host eq "a" and ssl');
+
+    // The Format button too.
+    await typeExpression('ssl&&not(http.host eq "a")');
+    await page.keyboard.press('Escape');
+    await page.locator('#format').click();
+    await expect.poll(editorText).toBe('ssl and not (http.host eq "a")');
   });
 
   it('edits: Backspace next to a lint marker, undo and redo', async () => {
@@ -312,6 +336,13 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
     await expect.poll(() => page.locator('#result').textContent()).toBe('allow');
+    // The Format button formats every rule.
+    await page.keyboard.type('&&ssl');
+    await page.keyboard.press('Escape');
+    await page.locator('#format').click();
+    await expect.poll(() => editor.textContent()).toBe('http.request.uri.path wildcard r"/.env*" and ssl');
+    for (let i = 0; i < ' and ssl'.length; i++) await page.keyboard.press('Backspace');
+    await expect.poll(() => editor.textContent()).toBe('http.request.uri.path wildcard r"/.env*"');
     await page.locator('#reset-values').click();
     await page.locator('#tab-expression').click();
   });

@@ -4,8 +4,8 @@
  * is checked against the field types.
  */
 import { describe, expect, it } from 'vitest';
-import { cloudflareScheme, requestFields } from '../../src/index.js';
-import { checkRequestValues, isIpAddress, parseTypeName, SAMPLE_JSON, SAMPLE_REQUEST } from '../../playground/values.js';
+import { cloudflareScheme, isIpAddress, parseType, requestFields } from '../../src/index.js';
+import { checkRequestValues, SAMPLE_JSON, SAMPLE_REQUEST } from '../../playground/values.js';
 
 const scheme = cloudflareScheme();
 
@@ -54,10 +54,10 @@ describe('the sample request', () => {
 });
 
 describe('checking edited values', () => {
-  it('parses type names', () => {
-    expect(parseTypeName('Map<Array<Bytes>>')).toEqual({ kind: 'Map', of: { kind: 'Array', of: { kind: 'Bytes' } } });
-    expect(parseTypeName('Int')).toEqual({ kind: 'Int' });
-    expect(parseTypeName('Array<Nope>')).toBeUndefined();
+  it('knows the type of every field of the scheme', () => {
+    // A field whose type the library's parseType() did not read would go unchecked.
+    for (const field of scheme.fields()) expect(parseType(field.type), field.name).toBeDefined();
+    expect(parseType('Map<Array<Bytes>>')).toEqual({ kind: 'Map', element: { kind: 'Array', element: { kind: 'Bytes' } } });
   });
 
   it('recognises IP addresses as the library does', () => {
@@ -65,6 +65,11 @@ describe('checking edited values', () => {
     expect(isIpAddress('2001:db8::1')).toBe(true);
     expect(isIpAddress('192.0.2.256')).toBe(false);
     expect(isIpAddress(7)).toBe(false);
+    const ipProblems = (value: unknown): string[] => checkRequestValues(JSON.stringify({ 'ip.src': value }), scheme).problems.map((p) => p.message);
+    expect(ipProblems('192.0.2.1')).toEqual([]);
+    expect(ipProblems('2001:db8::1')).toEqual([]);
+    expect(ipProblems('192.0.2.256')).toEqual(['expected an IP address such as "192.0.2.1" (Ip), got the string "192.0.2.256" — treated as missing']);
+    expect(ipProblems(7)).toEqual(['expected an IP address such as "192.0.2.1" (Ip), got the number 7 — treated as missing']);
   });
 
   it('reports JSON syntax errors with their line', () => {

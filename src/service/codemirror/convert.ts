@@ -6,7 +6,7 @@
  * @module
  */
 import { tags, type Tag } from '@lezer/highlight';
-import type { Diagnostic } from '../../check/diagnostics.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import type { CompletionKind, SemanticToken, SemanticTokenType } from '../types.js';
 
 /** A piece of an LSP snippet: literal text, or a tab stop with its placeholder text. */

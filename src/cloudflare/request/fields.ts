@@ -20,16 +20,16 @@
  *
  * @module
  */
-import type { BytesValue } from '../values/bytes.js';
-import { bodyFields } from './request/body.js';
-import { acceptedLanguages, fetchHeaderLines, headerFields, nodeHeaderLines, parseCookies, type HeaderLine, type HeadersLike } from './request/headers.js';
-import { asciiLowerString, fromBinary, keyFromBinary, nullMap, pushEntry, toBinary } from './request/text.js';
-import { normalizePath, pathExtension, splitPairs, splitTarget, type UrlNormalization } from './request/url.js';
-import { workersCfFields } from './request/workers-cf.js';
-import { FIELD_ALIASES } from './scheme.js';
+import type { BytesValue } from '../../values/bytes.js';
+import { bodyFields } from './body.js';
+import { acceptedLanguages, fetchHeaderLines, headerFields, nodeHeaderLines, parseCookies, type HeaderLine, type HeadersLike } from './headers.js';
+import { asciiLowerString, fromBinary, keyFromBinary, nullMap, pushEntry, toBinary } from './text.js';
+import { normalizePath, pathExtension, splitPairs, splitTarget, type UrlNormalization } from './url.js';
+import { workersCfFields } from './workers-cf.js';
+import { FIELD_ALIASES } from '../scheme.js';
 
-export type { UrlNormalization } from './request/url.js';
-export { WORKERS_CF_MAPPINGS, type WorkersCfMapping } from './request/workers-cf.js';
+export type { UrlNormalization } from './url.js';
+export { WORKERS_CF_MAPPINGS, type WorkersCfMapping } from './workers-cf.js';
 
 /** A field value in the library's public representation (see the module comment). */
 export type FieldValue = string | Uint8Array | number | bigint | boolean | readonly FieldValue[] | FieldMap;
@@ -304,7 +304,7 @@ export const FACT_SHORTCUTS: readonly FactShortcut[] = [
   { fact: 'edgeServerPort', field: 'cf.edge.server_port' },
 ];
 
-export { FIELD_ALIASES } from './scheme.js';
+export { FIELD_ALIASES } from '../scheme.js';
 
 /**
  * Extensions for which Cloudflare sets `cf.bot_management.static_resource` (from the
