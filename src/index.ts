@@ -8,13 +8,22 @@
  * filter.execute({ 'http.host': 'example.com', 'ip.src': '192.0.2.7' }); // true
  * ```
  *
+ * The main entry holds the core (schemes, filters, contexts, diagnostics) and rulesets. Editor
+ * features (the language service, the formatter) are in `wirefilter-ts/service`; the
+ * CodeMirror extension in `wirefilter-ts/codemirror`.
+ *
  * @module
  */
-export { Scheme, Filter } from './scheme/scheme.js';
-export type { SchemeDefinition, SchemeOptions, FieldDefinition, ListDefinition, SchemeField, SchemeFunction } from './scheme/scheme.js';
+export { Scheme } from './engine/scheme.js';
+export { Filter } from './engine/filter.js';
+export type { SchemeDefinition, FieldDefinition, ListDefinition, SchemeField, SchemeFunction } from './scheme/environment.js';
+export type { SchemeOptions } from './scheme/options.js';
+export { parseType } from './scheme/types.js';
+export type { Type } from './scheme/types.js';
+export { isIpAddress } from './values/ip.js';
 export { cloudflareScheme, CLOUDFLARE_FIELDS, MANAGED_IP_LISTS, WAF_CUSTOM_RULES_PHASE } from './cloudflare/scheme.js';
 export type { CloudflareSchemeConfig, CatalogueField } from './cloudflare/scheme.js';
-export { requestFields, DERIVED_FIELDS } from './cloudflare/request.js';
+export { requestFields, DERIVED_FIELDS } from './cloudflare/request/fields.js';
 export type {
   RequestFacts,
   RequestFieldsOptions,
@@ -23,18 +32,21 @@ export type {
   FetchRequestLike,
   NodeRequestLike,
   UrlNormalization,
-} from './cloudflare/request.js';
-export { ExecutionContext } from './compile/context.js';
-export type { FieldValues } from './compile/context.js';
-export { WirefilterError } from './errors.js';
-export { DIAGNOSTIC_CODES } from './check/diagnostics.js';
-export type { Diagnostic, DiagnosticCode, Severity, Span } from './check/diagnostics.js';
-export { renderDiagnostic, renderDiagnostics } from './check/render.js';
-export type { RenderOptions } from './check/render.js';
-export type { FunctionDefinition, ArgumentKind } from './functions/definition.js';
+} from './cloudflare/request/fields.js';
+export { ExecutionContext } from './engine/context.js';
+export type { FieldValues } from './engine/context.js';
+export { WirefilterError } from './diagnostics/errors.js';
+export { DIAGNOSTIC_CODES } from './diagnostics/diagnostics.js';
+export type { Diagnostic, DiagnosticCode, Severity, Span } from './diagnostics/diagnostics.js';
+export { renderDiagnostic, renderDiagnostics } from './diagnostics/render.js';
+export { LineIndex } from './diagnostics/line-index.js';
+export type { LineColumn } from './diagnostics/line-index.js';
+export type { RenderOptions } from './diagnostics/render.js';
+export type { FunctionDefinition, ArgumentKind } from './scheme/functions.js';
 export type { TypeName } from './scheme/types.js';
 export { parseExpression } from './syntax/parser.js';
-export type { ParseOptions, ParseResult } from './syntax/parser.js';
+export type { ParseResult } from './syntax/parser.js';
+export type { ParseOptions } from './scheme/options.js';
 export type * as ast from './syntax/ast.js';
 export { Ruleset, RulesetError } from './ruleset/ruleset.js';
 export type {
@@ -54,18 +66,3 @@ export type {
 } from './ruleset/types.js';
 export { renderTrace } from './ruleset/trace.js';
 export type { RuleTrace, ExplanationNode, TraceValue } from './ruleset/trace.js';
-export { LanguageService, formatExpression, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS } from './service/index.js';
-export type {
-  CompletionItem,
-  CompletionKind,
-  CompletionList,
-  FormatOptions,
-  HoverInfo,
-  LanguageServiceOptions,
-  ParameterInfo,
-  SemanticToken,
-  SemanticTokenType,
-  SemanticTokenModifier,
-  SignatureHelpInfo,
-  SignatureInfo,
-} from './service/index.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import { Command } from 'commander';
-import { WAF_CUSTOM_RULES_PHASE } from '../cloudflare/scheme.js';
+import { type Ruleset, WAF_CUSTOM_RULES_PHASE } from '../index.js';
 import { TOOL, withCommon, withScheme, type CommonOptions, type CommandContext, type Format, type SchemeOptions } from './command.js';
 import { countLevels, expressionFindings, findingJson, renderFindings, type Finding } from './findings.js';
 import { collect, collectInputs, type Input } from './inputs.js';
@@ -13,7 +13,6 @@ import { EXIT_OK, EXIT_PROBLEMS, plural, writeJson, type Io } from './io.js';
 import { loadRuleset, parseRulesetFile, problemFindings, RulesetFileError, type RulesetFile } from './ruleset-file.js';
 import { toSarif } from './sarif.js';
 import { loadScheme, type SchemeSetup } from './setup.js';
-import type { Ruleset } from '../ruleset/ruleset.js';
 
 interface CheckOptions extends CommonOptions, SchemeOptions {
   expression: string[];

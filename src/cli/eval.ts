@@ -6,9 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { WirefilterError } from '../errors.js';
-import { Explainer, type ExplanationNode, type RuleTrace } from '../ruleset/trace.js';
-import type { Clearance, Decision, EvaluateOptions } from '../ruleset/types.js';
+import { type Clearance, type Decision, type EvaluateOptions, type ExplanationNode, type RuleTrace, WirefilterError } from '../index.js';
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, isWhitespace, parseTime, readStdin, readText, resolvePath, statRegularFile, writeJson, type Colors, type Io } from './io.js';
 import { readRulesetFile, requireRuleset, ruleSummaries } from './ruleset-file.js';
@@ -179,7 +177,7 @@ async function runEval(target: string | undefined, options: EvalOptions, io: Io)
   }
   const context = setup.scheme.context(request.values);
   const result = filter.execute(context);
-  const explanation: ExplanationNode = new Explainer(filter, setup.scheme.options.nilNotEqual === true).explain(context.slots);
+  const explanation: ExplanationNode = filter.explain(context);
   if (options.format === 'json') {
     writeJson(io, { expression, result, ...(options.trace && { explanation }), ...(problems.length > 0 && { requestWarnings: problems }) });
     return EXIT_OK;

@@ -10,9 +10,8 @@
  * @module
  */
 import { Command, Option } from 'commander';
-import { renderDiagnostics } from '../check/render.js';
-import { parseExpression } from '../syntax/parser.js';
-import { formatExpression } from '../service/format.js';
+import { parseExpression, renderDiagnostics } from '../index.js';
+import { formatExpression } from '../service/index.js';
 import { withCommon, type CommonOptions, type CommandContext } from './command.js';
 import { collect, collectInputs, type Input } from './inputs.js';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, hasBom, isObject, parseCount, plural, writeFileAtomic, writeJson, type Colors, type Io } from './io.js';

@@ -15,7 +15,7 @@ import { CliError, colorsEnabled, EXIT_PROBLEMS, EXIT_USAGE, hostIo, processHost
 import { lintCommand } from './lint.js';
 import { replayCommand } from './replay.js';
 import { testCommand } from './test.js';
-import { WirefilterError } from '../errors.js';
+import { WirefilterError } from '../index.js';
 
 /** Builds the program for a host; `done` receives the exit code of the command that ran. */
 export function createProgram(done: (code: number) => void, host: CliHost = processHost()): Command {

@@ -14,12 +14,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
-import { WAF_CUSTOM_RULES_PHASE } from '../cloudflare/scheme.js';
-import type { ExecutionContext } from '../compile/context.js';
-import type { Ruleset } from '../ruleset/ruleset.js';
-import { Explainer, type ExplanationNode } from '../ruleset/trace.js';
-import type { Decision, EvaluateOptions } from '../ruleset/types.js';
-import type { Scheme } from '../scheme/scheme.js';
+import { type Decision, type EvaluateOptions, type ExecutionContext, type ExplanationNode, type Filter, type Ruleset, type Scheme, WAF_CUSTOM_RULES_PHASE } from '../index.js';
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { oneLine } from './eval.js';
 import { generateRequests } from './generate.js';
@@ -54,7 +49,8 @@ interface RuleStats {
   hits: number;
   events: Map<string, number>;
   top: TopK;
-  explainer?: Explainer;
+  /** The rule's filter, compiled to explain its matches (with --explain). */
+  explained?: Filter;
 }
 
 /** A decisive leaf value of an explanation; `negated` when it sits under a `not`. */
@@ -128,8 +124,7 @@ export class ReplayStats {
       const stats: RuleStats = { rule, hits: 0, events: new Map(), top: new TopK(topCapacity) };
       if (explain && rule.enabled && rule.expression !== '') {
         try {
-          const filter = scheme.compile(rule.expression, { phase: WAF_CUSTOM_RULES_PHASE, unknownLists: 'warning' });
-          stats.explainer = new Explainer(filter, scheme.options.nilNotEqual === true);
+          stats.explained = scheme.compile(rule.expression, { phase: WAF_CUSTOM_RULES_PHASE, unknownLists: 'warning' });
         } catch {
           // A rule that does not compile never matches; nothing to explain.
         }
@@ -164,7 +159,7 @@ export class ReplayStats {
       if (event.ruleId === previous) continue;
       previous = event.ruleId;
       stats.hits++;
-      if (stats.explainer !== undefined) stats.top.add(valueKey(decisiveValues(stats.explainer.explain(context.slots))));
+      if (stats.explained !== undefined) stats.top.add(valueKey(decisiveValues(stats.explained.explain(context))));
     }
   }
 }

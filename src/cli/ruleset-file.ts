@@ -5,14 +5,11 @@
  *
  * @module
  */
-import { renderDiagnostic } from '../check/render.js';
-import { Ruleset, RulesetError } from '../ruleset/ruleset.js';
-import type { RuleInput, RulesetInput, RulesetOptions, RulesetProblem } from '../ruleset/types.js';
-import type { Scheme } from '../scheme/scheme.js';
-import { WirefilterError } from '../errors.js';
+import { renderDiagnostic, type RuleInput, Ruleset, RulesetError, type RulesetInput, type RulesetOptions, type RulesetProblem, type Scheme, WirefilterError } from '../index.js';
 import { levelOf, type Finding } from './findings.js';
 import { CliError, displayPath, isObject, readText, resolvePath } from './io.js';
-import { joinPath, JsonSource, JsonSyntaxError, type JsonNode } from './json-source.js';
+import { JsonSyntaxError, type JsonNode } from '../json/located.js';
+import { joinPath, JsonSource } from './json-source.js';
 
 /** A ruleset file as read: its text, locations, and the ruleset inside. */
 export interface RulesetFile {

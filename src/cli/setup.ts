@@ -4,9 +4,7 @@
  *
  * @module
  */
-import { cloudflareScheme } from '../cloudflare/scheme.js';
-import { Scheme, type FieldDefinition, type ListDefinition, type SchemeDefinition } from '../scheme/scheme.js';
-import { WirefilterError } from '../errors.js';
+import { cloudflareScheme, type FieldDefinition, type ListDefinition, Scheme, type SchemeDefinition, WirefilterError } from '../index.js';
 import { CliError, isObject, readJson } from './io.js';
 
 /** Options shared by every command that needs a scheme. */

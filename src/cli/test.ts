@@ -20,9 +20,7 @@
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
-import type { ListDefinition } from '../scheme/scheme.js';
-import type { RuleTrace } from '../ruleset/trace.js';
-import type { Decision, EvaluateOptions, RulesetOptions } from '../ruleset/types.js';
+import type { Decision, EvaluateOptions, ListDefinition, RulesetOptions, RuleTrace } from '../index.js';
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { renderTraceText } from './eval.js';
 import { CliError, displayPath, resolvePath, EXIT_OK, EXIT_PROBLEMS, isObject, plural, readJson, readText, writeJson, type Io } from './io.js';

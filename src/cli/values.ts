@@ -5,10 +5,7 @@
  *
  * @module
  */
-import type { Clearance } from '../ruleset/types.js';
-import type { Scheme } from '../scheme/scheme.js';
-import { parseType, type Type, type TypeName } from '../scheme/types.js';
-import { parseIpAddress } from '../values/ip.js';
+import { type Clearance, isIpAddress, parseType, type Scheme, type Type, type TypeName } from '../index.js';
 import { isObject } from './io.js';
 
 /** One request as the CLI reads it. */
@@ -67,7 +64,7 @@ export function valueProblems(type: Type, value: unknown, where: string, problem
       if (typeof value !== 'boolean') problems.push(`${where}: expected true or false (Bool), got ${describe(value)}`);
       break;
     case 'Ip':
-      if (typeof value !== 'string' || parseIpAddress(value) === undefined) problems.push(`${where}: expected an IPv4 or IPv6 address (Ip), got ${describe(value)}`);
+      if (!isIpAddress(value)) problems.push(`${where}: expected an IPv4 or IPv6 address (Ip), got ${describe(value)}`);
       break;
     case 'Array':
       if (!Array.isArray(value)) problems.push(`${where}: expected an array, got ${describe(value)}`);

@@ -7,7 +7,6 @@ import { decisiveValues, valueKey } from '../../src/cli/replay.js';
 import { filePath, parseRulesetFile } from '../../src/cli/ruleset-file.js';
 import { TopK } from '../../src/cli/topk.js';
 import { readRequest, requestProblems } from '../../src/cli/values.js';
-import { Explainer } from '../../src/ruleset/trace.js';
 
 describe('JsonSource', () => {
   const text = '{\n  "a": [1, {"b": "x\\ny"}],\n  "c": "\\u00e9t\\u00e9 \\"q\\" \\ud83d\\ude00!",\n  "d": null\n}';
@@ -132,7 +131,7 @@ describe('decisive values', () => {
   const scheme = cloudflareScheme();
   const explain = (expression: string, values: Record<string, unknown>) => {
     const filter = scheme.compile(expression);
-    return new Explainer(filter, false).explain((scheme.context(values) as unknown as { slots: unknown[] }).slots);
+    return filter.explain(values);
   };
 
   it('keeps what made the rule match and drops negated and boolean parts', () => {

@@ -5,7 +5,7 @@
  * against the unpacked files, never against the sources.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -94,15 +94,27 @@ describe('the packed package', () => {
     expect(JSON.parse(out)).toEqual(EXPECTED);
   });
 
-  it('holds one copy of the shared code per format: subpath entries share classes', () => {
+  it('holds one copy of the shared code per format: subpath entries share one chunk', () => {
+    // The language service of ./service works on the main entry's schemes, in both formats.
     const cjs = node(['--no-experimental-require-module', '-e', `
       const main = require('wirefilter-ts'); const service = require('wirefilter-ts/service');
-      console.log(JSON.stringify([main.LanguageService === service.LanguageService, main.formatExpression === service.formatExpression]));`]);
-    expect(JSON.parse(cjs)).toEqual([true, true]);
+      const ls = new service.LanguageService(new main.Scheme({ fields: { ssl: 'Bool' } }));
+      console.log(JSON.stringify([ls.validate('ssl and').map((d) => d.code), 'LanguageService' in main]));`]);
+    expect(JSON.parse(cjs)).toEqual([['expected-token'], false]);
     const esm = node(['--input-type=module', '-e', `
       import * as main from 'wirefilter-ts'; import * as service from 'wirefilter-ts/service';
-      console.log(JSON.stringify([main.LanguageService === service.LanguageService, main.formatExpression === service.formatExpression]));`]);
-    expect(JSON.parse(esm)).toEqual([true, true]);
+      const ls = new service.LanguageService(new main.Scheme({ fields: { ssl: 'Bool' } }));
+      console.log(JSON.stringify([ls.validate('ssl and').map((d) => d.code), 'LanguageService' in main]));`]);
+    expect(JSON.parse(esm)).toEqual([['expected-token'], false]);
+    // The core's code is in exactly one file per format, which the entries share (the two
+    // programs, cli.js and lsp.js, are self-contained bundles of their own).
+    const dist = join(app, 'node_modules', 'wirefilter-ts', 'dist');
+    const marker = 'A raw string opened with more than 255';
+    for (const extension of ['.js', '.cjs']) {
+      const library = readdirSync(dist).filter((f) => f.endsWith(extension) && f !== 'cli.js' && f !== 'lsp.js');
+      const holders = library.filter((f) => readFileSync(join(dist, f), 'utf8').includes(marker));
+      expect(holders, extension).toHaveLength(1);
+    }
   });
 
   it('gives the right decision or a clear error when the ESM and CJS copies meet in one process', () => {
