@@ -27,6 +27,7 @@ const files = tempDir({
   'bad-expr.txt': 'http.host eq "a" and\n  ip.src in {10.0.0.1/8}\n',
   'scheme.json': { fields: { host: 'Bytes', client: { type: 'Ip', description: 'the client' } }, lists: { blocked: { type: 'Ip', items: ['192.0.2.0/24'] } } },
   'bad-lists.json': { office: { type: 'Ip', items: ['not an address'] } },
+  'bad-options.json': { fields: { host: 'Bytes' }, options: { maxNestingDepth: 'x', nilNotEqaul: true } },
 });
 afterAll(() => files.cleanup());
 
@@ -151,6 +152,14 @@ describe.concurrent('wirefilter check: --scheme and --lists', () => {
     const bad = await runCli(['check', '--scheme', files.path('scheme.json'), 'http.host eq "a"']);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('unknown identifier `http.host`');
+  });
+
+  it('a scheme file with invalid options is a usage error naming each problem', async () => {
+    const r = await runCli(['check', '--scheme', files.path('bad-options.json'), 'host eq "a"']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad-options.json');
+    expect(r.stderr).toContain('`maxNestingDepth` must be an integer from 0');
+    expect(r.stderr).toContain('unknown option `nilNotEqaul`; did you mean `nilNotEqual`?');
   });
 
   it('invalid lists are a usage error', async () => {
