@@ -15,20 +15,17 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_JSON } from '../../playground/values.js';
+import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
 const playground = resolve(here, '../../playground');
 const SCREENSHOT = join(here, 'screenshot.png');
 
-const available = existsSync(CHROMIUM);
-if (!available) {
-  console.warn(`SKIPPED playground end-to-end tests: ${CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium)`);
-}
+const available = chromiumAvailable('playground end-to-end tests');
 
 // No inline scripts, no eval, nothing from another origin. CodeMirror injects <style>
 // elements, hence 'unsafe-inline' for styles only.
@@ -68,7 +65,7 @@ async function serve(root: string): Promise<{ server: Server; url: string }> {
 
 describe.skipIf(!available)('the playground in headless Chromium', () => {
   let outDir: string;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let server: Server | undefined;
   let base: string;
   let context: BrowserContext | undefined;
@@ -99,7 +96,6 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'wirefilter-playground-'));
-    profile = mkdtempSync(join(tmpdir(), 'wirefilter-chromium-'));
     await build({
       root: playground,
       configFile: join(playground, 'vite.config.ts'),
@@ -108,21 +104,8 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
       build: { outDir, emptyOutDir: true },
     });
     ({ server, url: base } = await serve(outDir));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1440, height: 1000 },
-    });
+    browser = await launchChromium({ viewport: { width: 1440, height: 1000 } });
+    context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
     // Fail a step after 10 s with the locator's name rather than at the test timeout.
     page.setDefaultTimeout(10_000);
@@ -139,10 +122,9 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise((done) => (server === undefined ? done(undefined) : server.close(done)));
     if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
   });
 
   it('starts with an example that matches the prefilled request, explained by a trace', async () => {
