@@ -142,6 +142,28 @@ export class Ruleset {
   }
 
   /**
+   * Names of the fields any enabled rule can read (zone, account and executable rulesets),
+   * sorted: what a caller must supply, and whether it needs the request body at all.
+   */
+  get fields(): string[] {
+    const names = new Set<string>();
+    for (const ruleset of [...this.account, this.zone, ...this.executable.values()]) {
+      for (const rule of ruleset.rules) if (rule.condition !== undefined) for (const name of rule.filter?.fields ?? []) names.add(name);
+    }
+    return [...names].sort();
+  }
+
+  /** The Challenge Passage in seconds: how long a clearance earned by a challenge is valid. */
+  get challengePassageSeconds(): number {
+    return this.policy.passageSeconds;
+  }
+
+  /** @internal The scheme the rules were compiled for. */
+  get owner(): Scheme {
+    return this.scheme;
+  }
+
+  /**
    * Evaluates the phase for one request. `values` are field values (converted once into an
    * execution context shared by every rule) or a context from `scheme.context(values)`.
    */

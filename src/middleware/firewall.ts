@@ -1,0 +1,489 @@
+/**
+ * The firewall: evaluates the custom rules for each request and enforces the decision —
+ * block responses, challenges a browser solves (a proof of work, a click or Turnstile for the
+ * interactive one), and signed clearance cookies that later evaluations honour. The core works
+ * on a small request abstraction; `handle` (Fetch runtimes) and `node` (Node `http`,
+ * Express, Connect) adapt it. Browser-safe: WebCrypto only, no Node imports.
+ *
+ * @module
+ */
+import { requestFields, type RequestFacts } from '../cloudflare/request/fields.js';
+import { parseIpAddress } from '../values/ip.js';
+import type { Clearance, Decision } from '../ruleset/types.js';
+import type { FirewallEvent, FirewallOutcome } from './events.js';
+import { readFirewallOptions, type FirewallOptions, type FirewallRequest, type FirewallSettings } from './options.js';
+import {
+  blockJson,
+  blockPage,
+  blockText,
+  CHALLENGE_SCRIPT,
+  CHALLENGE_SCRIPT_PATH,
+  challengePage,
+  pageSecurityHeaders,
+  preferredFormat,
+  RESERVED_PREFIX,
+  SOLVE_PATH,
+} from './pages.js';
+import { DEFAULT_DIFFICULTY, verifyProof } from './pow.js';
+import { ReplayCache } from './replay.js';
+import { Signer } from './signing.js';
+import { clientBinding, isSafeReturnPath, issueChallenge, issueClearance, newChallengeId, readChallenge, readClearance, type ClearanceLevel } from './tokens.js';
+
+/** A request as the firewall core sees it; the adapters build one. */
+export interface IncomingRequest extends FirewallRequest {
+  /** Whether the client connection is HTTPS (for the cookie's `Secure`). */
+  readonly https: boolean;
+  /** Reads up to `limit` bytes of the body without taking it from the application. */
+  readBody(limit: number): Promise<{ bytes: Uint8Array; size: number | undefined }>;
+}
+
+/** A response the firewall sends instead of the application's. */
+export interface FirewallResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The level of clearance each challenge action grants when solved. */
+const LEVEL_OF: Record<'js_challenge' | 'managed_challenge' | 'challenge', ClearanceLevel> = {
+  js_challenge: 'jschallenge',
+  managed_challenge: 'managed',
+  challenge: 'interactive',
+};
+
+/** Extra validity of a clearance for XHR requests (the ruleset's grace decides; the cookie must still be readable). */
+const XHR_GRACE_SECONDS = 3600;
+/** Largest solution form accepted. */
+const MAX_FORM_BYTES = 16 * 1024;
+const RAY_HEADER = 'x-wirefilter-ray';
+
+/** A firewall created by {@link createFirewall}. */
+export interface Firewall {
+  /**
+   * Fetch adapter: a `Response` when the firewall answers (block, challenge, solution), or
+   * `undefined` to let the application answer. `info.clientIp` gives the client address when
+   * the runtime knows it (otherwise `trustProxy` or nothing). Never rejects.
+   */
+  handle(request: Request, info?: { clientIp?: string }): Promise<Response | undefined>;
+  /**
+   * Node adapter (`http`, Express, Connect): answers on `res`, or calls `next()` to pass.
+   * Never throws into the server.
+   */
+  node(req: NodeRequest, res: NodeResponse, next: (error?: unknown) => void): void;
+  /** The settings in force (validated options with defaults). */
+  readonly settings: Readonly<FirewallSettings>;
+}
+
+/** The parts of Node's `IncomingMessage` the adapter uses. */
+export interface NodeRequest {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+  socket: { remoteAddress?: string; encrypted?: boolean };
+  read(size?: number): unknown;
+  unshift(chunk: Uint8Array): void;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
+  readonly readableEnded?: boolean;
+}
+
+/** The parts of Node's `ServerResponse` the adapter uses. */
+export interface NodeResponse {
+  headersSent?: boolean;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body?: string): unknown;
+}
+
+/**
+ * Creates a firewall enforcing `options.ruleset`. Options are checked now (`invalid-option`
+ * listing every problem); keys are derived on first use.
+ */
+export function createFirewall(options: FirewallOptions): Firewall {
+  const settings = readFirewallOptions(options);
+  const core = new FirewallCore(settings);
+  return {
+    settings,
+    handle: (request, info) => core.handleFetch(request, info),
+    node: (req, res, next) => core.handleNode(req, res, next),
+  };
+}
+
+class FirewallCore {
+  private signer: Promise<Signer> | undefined;
+  private readonly replays: ReplayCache;
+  private readonly readsBody: boolean;
+  private readonly difficulty: number;
+
+  constructor(private readonly settings: FirewallSettings) {
+    this.replays = new ReplayCache(settings.replayCacheSize);
+    this.readsBody = settings.ruleset.fields.some((name) => name.startsWith('http.request.body.'));
+    this.difficulty = settings.difficulty ?? DEFAULT_DIFFICULTY;
+  }
+
+  async handleFetch(request: Request, info: { clientIp?: string } = {}): Promise<Response | undefined> {
+    const url = new URL(request.url);
+    const incoming: IncomingRequest = {
+      method: request.method,
+      url: url.pathname + url.search,
+      https: url.protocol === 'https:',
+      header: (name) => request.headers.get(name),
+      clientIp: this.clientIp((name) => request.headers.get(name), info.clientIp),
+      raw: request,
+      readBody: (limit) => readFetchBody(request, limit),
+    };
+    const response = await this.process(incoming);
+    if (response === undefined) return undefined;
+    return new Response(response.status === 303 || response.body === '' ? null : response.body, { status: response.status, headers: response.headers });
+  }
+
+  handleNode(req: NodeRequest, res: NodeResponse, next: (error?: unknown) => void): void {
+    const header = (name: string): string | null => {
+      const value = req.headers[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(name.toLowerCase() === 'cookie' ? '; ' : ', ') : value;
+    };
+    const incoming: IncomingRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      https: req.socket.encrypted === true,
+      header,
+      clientIp: this.clientIp(header, unmapped(req.socket.remoteAddress)),
+      raw: req,
+      readBody: (limit) => readNodeBody(req, limit),
+    };
+    this.process(incoming).then(
+      (response) => {
+        if (response === undefined) {
+          next();
+          return;
+        }
+        if (res.headersSent === true) return;
+        res.writeHead(response.status, response.headers);
+        res.end(response.body);
+      },
+      // process() never rejects; this is the last line of defence.
+      () => next(),
+    );
+  }
+
+  /** The client address: socket (or runtime) address, or what a trusted proxy reported. */
+  private clientIp(header: (name: string) => string | null, direct: string | undefined): string | undefined {
+    const trust = this.settings.trustProxy;
+    if (trust === false) return direct;
+    if (typeof trust === 'number') {
+      const hops = (header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const candidate = hops[hops.length - trust];
+      return candidate !== undefined && parseIpAddress(unmapped(candidate) ?? '') !== undefined ? unmapped(candidate) : direct;
+    }
+    const value = header(trust.header)?.trim();
+    return value !== undefined && parseIpAddress(unmapped(value) ?? '') !== undefined ? unmapped(value) : direct;
+  }
+
+  private signerReady(): Promise<Signer> {
+    this.signer ??= Signer.create(this.settings.secrets);
+    return this.signer;
+  }
+
+  /** The whole pipeline for one request; never rejects. */
+  async process(request: IncomingRequest): Promise<FirewallResponse | undefined> {
+    const rayId = newRayId();
+    const time = this.settings.now();
+    const base = { rayId, time, clientIp: request.clientIp, method: request.method, url: request.url };
+    try {
+      const path = request.url.split('?', 1)[0]!;
+      if (path.startsWith(RESERVED_PREFIX)) return await this.reserved(request, path, rayId, base);
+      return await this.evaluate(request, rayId, base);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.emit({ ...base, action: 'allow', ruleId: null, rulesetId: null, events: [], outcome: 'error', reason });
+      if (this.settings.failOpen) return undefined;
+      return this.textResponse(503, rayId, 'The firewall could not check this request.\n');
+    }
+  }
+
+  private async evaluate(request: IncomingRequest, rayId: string, base: EventBase): Promise<FirewallResponse | undefined> {
+    const nowSeconds = Math.floor(base.time / 1000);
+    const userFacts = await this.userFacts(request);
+    const facts: RequestFacts = { clientIp: request.clientIp ?? null, rayId, timestamp: base.time, ...userFacts };
+    if (this.readsBody && request.method !== 'GET' && request.method !== 'HEAD') {
+      const { bytes, size } = await request.readBody(this.settings.bodyLimit);
+      facts.body = bytes;
+      if (size !== undefined) facts.bodySize = size;
+    }
+    const values = requestFields(request.raw as Request, facts, { bodyLimit: this.settings.bodyLimit, now: this.settings.now });
+    const clearance = await this.clearance(request, nowSeconds);
+    const decision = this.settings.ruleset.evaluate(values, { clearance, now: nowSeconds, xhr: isXhr(request) });
+    const event = { ...base, action: decision.action, ruleId: decision.ruleId, rulesetId: decision.rulesetId, events: decision.events, ...(clearance !== null && { clearance: clearance.level }) };
+    if (decision.action === 'allow') {
+      this.emit({ ...event, outcome: 'passed' });
+      return undefined;
+    }
+    if (this.settings.mode === 'log') {
+      this.emit({ ...event, outcome: 'logged' });
+      return undefined;
+    }
+    if (decision.action === 'block') {
+      this.emit({ ...event, outcome: 'blocked' });
+      return this.blockResponse(request, decision, rayId);
+    }
+    this.emit({ ...event, outcome: 'challenged' });
+    return this.challengeResponse(request, decision.action, rayId, base.time);
+  }
+
+  /** `facts(request)` bounded by `factsTimeoutMs`; a timeout or a throw is an error of the whole request. */
+  private async userFacts(request: IncomingRequest): Promise<RequestFacts> {
+    const facts = this.settings.facts;
+    if (facts === undefined) return {};
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`facts() did not answer within ${this.settings.factsTimeoutMs} ms`)), this.settings.factsTimeoutMs);
+    });
+    try {
+      const result = await Promise.race([Promise.resolve().then(() => facts(request)), timeout]);
+      if (typeof result !== 'object' || result === null || Array.isArray(result)) throw new Error('facts() must return an object of request facts');
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The clearance the request's cookie proves, or null (missing, forged, expired, another client). */
+  private async clearance(request: IncomingRequest, nowSeconds: number): Promise<Clearance | null> {
+    const value = cookieValue(request.header('cookie'), this.settings.cookieName);
+    if (value === undefined) return null;
+    const signer = await this.signerReady();
+    const claims = await readClearance(signer, value, nowSeconds, this.settings.passageSeconds + XHR_GRACE_SECONDS);
+    if (claims === undefined) return null;
+    if (claims.bind !== (await this.binding(request))) return null;
+    return { level: claims.level, issuedAt: claims.iat };
+  }
+
+  private binding(request: IncomingRequest): Promise<string> {
+    return clientBinding({ ip: request.clientIp, userAgent: request.header('user-agent') ?? undefined }, this.settings.bind);
+  }
+
+  private blockResponse(request: IncomingRequest, decision: Decision, rayId: string): FirewallResponse {
+    const custom = decision.response;
+    const status = custom?.status_code ?? 403;
+    if (custom !== undefined && custom.content !== null) {
+      return { status, headers: { ...this.baseHeaders(rayId), 'content-type': `${custom.content_type}; charset=utf-8`, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" }, body: custom.content };
+    }
+    const info = { rayId, status, ruleId: decision.ruleId, ...(request.clientIp !== undefined && { clientIp: request.clientIp }), ...(request.header('host') !== null && { host: request.header('host')! }) };
+    const format = preferredFormat(request.header('accept'), request.header('user-agent'));
+    if (format === 'html') return { status, headers: headers(this.baseHeaders(rayId), pageSecurityHeaders(), { 'content-type': 'text/html; charset=utf-8' }), body: blockPage(info) };
+    if (format === 'json') return { status, headers: { ...this.baseHeaders(rayId), 'content-type': 'application/json' }, body: blockJson(info) };
+    return { status, headers: { ...this.baseHeaders(rayId), 'content-type': 'text/plain; charset=utf-8' }, body: blockText(info) };
+  }
+
+  private async challengeResponse(request: IncomingRequest, action: 'js_challenge' | 'managed_challenge' | 'challenge', rayId: string, time: number): Promise<FirewallResponse> {
+    const base = { ...this.baseHeaders(rayId), 'cf-mitigated': 'challenge' };
+    const format = preferredFormat(request.header('accept'), request.header('user-agent'));
+    if (format !== 'html' || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      // API clients (and non-navigations) cannot solve a page: Cloudflare answers 403 + cf-mitigated.
+      const body = format === 'json' ? JSON.stringify({ error: 'challenge', ray_id: rayId }) : `Challenge required (ray ${rayId}).\n`;
+      return { status: 403, headers: { ...base, 'content-type': format === 'json' ? 'application/json' : 'text/plain; charset=utf-8' }, body };
+    }
+    const nowSeconds = Math.floor(time / 1000);
+    const signer = await this.signerReady();
+    const token = await issueChallenge(signer, {
+      level: LEVEL_OF[action],
+      ray: rayId,
+      url: isSafeReturnPath(request.url) ? request.url : '/',
+      bind: await this.binding(request),
+      iat: nowSeconds,
+      exp: nowSeconds + this.settings.tokenSeconds,
+      id: newChallengeId(),
+      difficulty: this.difficulty,
+    });
+    const interactive = action === 'challenge';
+    const turnstile = interactive ? this.settings.turnstile : undefined;
+    const body = challengePage({ rayId, token, difficulty: this.difficulty, interactive, ...(turnstile !== undefined && { turnstileSiteKey: turnstile.siteKey }), ...(request.header('host') !== null && { host: request.header('host')! }) });
+    return { status: 403, headers: headers(base, pageSecurityHeaders({ turnstile: turnstile !== undefined }), { 'content-type': 'text/html; charset=utf-8' }), body };
+  }
+
+  /** The firewall's own paths: the challenge script and the solution endpoint. */
+  private async reserved(request: IncomingRequest, path: string, rayId: string, base: EventBase): Promise<FirewallResponse> {
+    if (path === CHALLENGE_SCRIPT_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
+      return {
+        status: 200,
+        headers: { [RAY_HEADER]: rayId, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
+        body: CHALLENGE_SCRIPT,
+      };
+    }
+    if (path === SOLVE_PATH && request.method === 'POST') return this.solve(request, rayId, base);
+    return this.textResponse(404, rayId, 'Not found.\n');
+  }
+
+  /** Verifies a solved challenge; sets the clearance cookie and redirects to the original URL. */
+  private async solve(request: IncomingRequest, rayId: string, base: EventBase): Promise<FirewallResponse> {
+    const refuse = (reason: string, status = 403): FirewallResponse => {
+      this.emit({ ...base, action: 'allow', ruleId: null, rulesetId: null, events: [], outcome: 'refused', reason });
+      return this.textResponse(status, rayId, `The challenge could not be verified: ${reason}. Reload the page to try again.\n`);
+    };
+    const type = (request.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') return refuse('expected a form submission', 415);
+    const { bytes, size } = await request.readBody(MAX_FORM_BYTES + 1);
+    if (bytes.length > MAX_FORM_BYTES || (size !== undefined && size > MAX_FORM_BYTES)) return refuse('the form is too large', 413);
+    const form = new URLSearchParams(new TextDecoder().decode(bytes));
+    const token = form.get('token') ?? '';
+    const nowSeconds = Math.floor(base.time / 1000);
+    const signer = await this.signerReady();
+    const claims = await readChallenge(signer, token, nowSeconds);
+    if (claims === undefined) return refuse('the challenge is invalid or has expired', 400);
+    if (claims.bind !== (await this.binding(request))) return refuse('the challenge was issued to another client');
+    if (!(await verifyProof(token, form.get('solution'), claims.difficulty))) return refuse('the proof of work is wrong');
+    if (claims.level === 'interactive' && this.settings.turnstile !== undefined) {
+      const ok = await verifyTurnstile(this.settings.turnstile, form.get('cf-turnstile-response'), request.clientIp);
+      if (!ok) return refuse('the Turnstile response was not accepted');
+    }
+    if (!this.replays.use(claims.id, claims.exp, nowSeconds)) return refuse('the challenge was already used');
+    const cookie = await issueClearance(signer, { level: claims.level, iat: nowSeconds, bind: claims.bind });
+    const attributes = [`${this.settings.cookieName}=${cookie}`, 'Path=/', `Max-Age=${this.settings.passageSeconds}`, 'HttpOnly', 'SameSite=Lax'];
+    if (request.https) attributes.push('Secure');
+    this.emit({ ...base, action: 'allow', ruleId: null, rulesetId: null, events: [], outcome: 'solved', clearance: claims.level });
+    return { status: 303, headers: { ...this.baseHeaders(rayId), location: isSafeReturnPath(claims.url) ? claims.url : '/', 'set-cookie': attributes.join('; ') }, body: '' };
+  }
+
+  private baseHeaders(rayId: string): Record<string, string> {
+    return { [RAY_HEADER]: rayId, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  }
+
+  private textResponse(status: number, rayId: string, body: string): FirewallResponse {
+    return { status, headers: { ...this.baseHeaders(rayId), 'content-type': 'text/plain; charset=utf-8' }, body };
+  }
+
+  /** Reports an event; a throwing `onEvent` is ignored (it must not break the request). */
+  private emit(event: FirewallEvent): void {
+    try {
+      this.settings.onEvent?.(event);
+    } catch {
+      // The application's listener failed; the request goes on.
+    }
+  }
+}
+
+type EventBase = Pick<FirewallEvent, 'rayId' | 'time' | 'clientIp' | 'method' | 'url'>;
+
+/** Re-exported for the outcome type's users. */
+export type { FirewallOutcome };
+
+/** Header sets merged with lower-case names (a later set wins). */
+function headers(...sets: Record<string, string>[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const set of sets) for (const [name, value] of Object.entries(set)) out[name.toLowerCase()] = value;
+  return out;
+}
+
+/** A random 16-hex-digit ray id, like Cloudflare's. */
+function newRayId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** `::ffff:192.0.2.1` → `192.0.2.1`. */
+function unmapped(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? address.slice(7) : address;
+}
+
+/** A cookie's value from a `Cookie` header, or undefined. */
+function cookieValue(header: string | null, name: string): string | undefined {
+  if (header === null || header.length > 16 * 1024) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** An XMLHttpRequest/fetch call (Cloudflare adds XHR grace to their clearance). */
+function isXhr(request: IncomingRequest): boolean {
+  return request.header('x-requested-with')?.toLowerCase() === 'xmlhttprequest' || request.header('sec-fetch-dest') === 'empty';
+}
+
+/** Reads up to `limit` bytes of a Fetch request's body from a clone (the original stays unread). */
+async function readFetchBody(request: Request, limit: number): Promise<{ bytes: Uint8Array; size: number | undefined }> {
+  const declared = Number(request.headers.get('content-length'));
+  const size = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
+  if (request.body === null) return { bytes: new Uint8Array(0), size: 0 };
+  const reader = request.clone().body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total <= limit) {
+      const { done, value } = await reader.read();
+      if (done) return { bytes: concat(chunks, total), size: size ?? total };
+      chunks.push(value);
+      total += value.length;
+    }
+  } finally {
+    // Not awaited: a tee'd branch's cancel settles only when the other branch (the one the
+    // application reads) is cancelled or read to the end.
+    reader.cancel().catch(() => undefined);
+  }
+  return { bytes: concat(chunks, total).subarray(0, limit), size };
+}
+
+/**
+ * Reads up to `limit` bytes of a Node request's body and puts them back at the front of the
+ * stream (`unshift`, which Node allows until the `end` event), so the application reads the
+ * whole body as if nobody had.
+ */
+function readNodeBody(req: NodeRequest, limit: number): Promise<{ bytes: Uint8Array; size: number | undefined }> {
+  const declared = Number(req.headers['content-length']);
+  const size = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const state = (req as unknown as { _readableState?: { ended?: boolean } })._readableState;
+    const finish = (): void => {
+      req.removeListener('readable', onReadable);
+      req.removeListener('error', onError);
+      const bytes = concat(chunks, total);
+      if (total > 0) req.unshift(bytes);
+      resolve({ bytes: bytes.subarray(0, limit), size: state?.ended === true ? total : size });
+    };
+    const onReadable = (): void => {
+      let chunk: unknown;
+      while (total <= limit && (chunk = req.read()) !== null) {
+        const bytes = chunk instanceof Uint8Array ? chunk : new TextEncoder().encode(String(chunk));
+        chunks.push(bytes);
+        total += bytes.length;
+      }
+      if (total > limit || state?.ended === true || req.readableEnded === true) finish();
+    };
+    const onError = (error: unknown): void => {
+      req.removeListener('readable', onReadable);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    req.on('error', onError);
+    req.on('readable', onReadable);
+  });
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** Server-side Turnstile check (`siteverify`); any failure is a refusal. */
+async function verifyTurnstile(options: NonNullable<FirewallSettings['turnstile']>, response: string | null, clientIp: string | undefined): Promise<boolean> {
+  if (response === null || response === '' || response.length > 4096) return false;
+  const body = new URLSearchParams({ secret: options.secretKey, response });
+  if (clientIp !== undefined) body.set('remoteip', clientIp);
+  const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  try {
+    const answer = await fetcher(options.verifyUrl ?? 'https://challenges.cloudflare.com/turnstile/v0/siteverify', { method: 'POST', body });
+    const json = (await answer.json()) as { success?: unknown };
+    return json?.success === true;
+  } catch {
+    return false;
+  }
+}
