@@ -313,6 +313,31 @@ describe('firewall modes and failures', () => {
     }
   });
 
+  it('verifies Turnstile server-side for the interactive challenge (siteverify through the injected fetch)', async () => {
+    const calls: { secret: string | null; response: string | null; remoteip: string | null }[] = [];
+    const fetchStub = async (_url: string, init: { method: string; body: URLSearchParams }) => {
+      calls.push({ secret: init.body.get('secret'), response: init.body.get('response'), remoteip: init.body.get('remoteip') });
+      return { json: async () => ({ success: init.body.get('response') === 'good-widget-token' }) };
+    };
+    const target = await nodeTarget({ challenge: { difficulty: 6, turnstile: { siteKey: 'site-key_1', secretKey: 'secret-key', fetch: fetchStub } } });
+    try {
+      const page = await get(target, '/interactive', BROWSER);
+      expect(page.headers.get('content-security-policy')).toContain('https://challenges.cloudflare.com');
+      const html = await page.text();
+      expect(html).toContain('data-sitekey="site-key_1"');
+      const token = /name="token" value="([^"]+)"/.exec(html)![1]!;
+      const solution = (await solveProof(token, 6))!;
+      expect((await post(target, token, solution)).status).toBe(403);
+      expect((await post(target, token, solution, BROWSER, { 'cf-turnstile-response': 'forged' })).status).toBe(403);
+      const ok = await post(target, token, solution, BROWSER, { 'cf-turnstile-response': 'good-widget-token' });
+      expect(ok.status).toBe(303);
+      expect(calls.map((c) => c.response)).toEqual(['forged', 'good-widget-token']);
+      expect(calls[1]).toMatchObject({ secret: 'secret-key', remoteip: '127.0.0.1' });
+    } finally {
+      await target.close();
+    }
+  });
+
   it('checks its options: secret length, mode, unknown keys', () => {
     expect(() => createFirewall({ ruleset, secret: 'short' })).toThrow(/at least 32 bytes/);
     expect(() => createFirewall({ ruleset, secret: SECRET, mode: 'block' as never })).toThrow(/`mode` must be "enforce" or "log"/);
