@@ -115,6 +115,7 @@ class FirewallCore {
   private readonly difficulty: number;
   /** Field names the rules read, with the other names of aliased fields. */
   private readonly readNames: readonly string[];
+  private readonly readSet: ReadonlySet<string>;
 
   constructor(private readonly settings: FirewallSettings) {
     this.replays = new ReplayCache(settings.replayCacheSize);
@@ -128,6 +129,7 @@ class FirewallCore {
       for (const field of scheme.fields()) if (field.aliasOf === canonical) names.add(field.name);
     }
     this.readNames = [...names];
+    this.readSet = names;
   }
 
   async handleFetch(request: Request, info: { clientIp?: string } = {}): Promise<Response | undefined> {
@@ -220,7 +222,7 @@ class FirewallCore {
       facts.body = bytes;
       if (size !== undefined) facts.bodySize = size;
     }
-    const values = this.usedValues(requestFields(request.raw as Request, facts, { bodyLimit: this.settings.bodyLimit, now: this.settings.now }));
+    const values = this.usedValues(requestFields(request.raw as Request, facts, { bodyLimit: this.settings.bodyLimit, now: this.settings.now, fields: this.readSet }));
     const clearance = await this.clearance(request, nowSeconds);
     const decision = this.settings.ruleset.evaluate(values, { clearance, now: nowSeconds, xhr: isXhr(request) });
     const event = { ...base, action: decision.action, ruleId: decision.ruleId, rulesetId: decision.rulesetId, events: decision.events, ...(clearance !== null && { clearance: clearance.level }) };

@@ -255,6 +255,27 @@ describe('requestFields: headers and cookies', () => {
   });
 });
 
+describe('requestFields: only the fields needed', () => {
+  const request = nodeLike('/p?a=1&b=2', ['Host', 'example.com', 'Cookie', 'x=1', 'Accept-Language', 'en-GB,en;q=0.8']);
+
+  it('skips the costly derivations no listed field needs, and derives the listed ones the same', () => {
+    const all = fields(request, {}, { now: () => 0 });
+    const some = fields(request, {}, { now: () => 0, fields: new Set(['http.host', 'http.request.uri.args', 'ip.src']) });
+    for (const name of ['http.request.cookies', 'http.request.accepted_languages', 'raw.http.request.uri.args', 'raw.http.request.uri.args.names', 'cf.random_seed']) {
+      expect(all[name], name).toBeDefined();
+      expect(some[name], name).toBeUndefined();
+    }
+    for (const name of ['http.host', 'http.request.uri.args', 'http.request.uri.args.names', 'ip.src', 'http.cookie']) expect(some[name], name).toEqual(all[name]);
+  });
+
+  it('derives each skippable field when it is listed', () => {
+    const listed = ['http.request.cookies', 'http.request.accepted_languages', 'raw.http.request.uri.args.values', 'cf.random_seed'];
+    const some = fields(request, {}, { fields: new Set(listed) });
+    for (const name of listed) expect(some[name], name).toBeDefined();
+    expect(some['http.request.uri.args']).toBeUndefined();
+  });
+});
+
 describe('requestFields: connection facts', () => {
   it('takes IPv6 client addresses as they are and unmaps IPv4-mapped ones', () => {
     const ip = (clientIp: string, keepIpv4Mapped?: boolean) => fields(new Request('http://h.test/'), { clientIp }, { keepIpv4Mapped })['ip.src'];

@@ -196,6 +196,12 @@ export interface RequestFieldsOptions {
   workersCf?: boolean;
   /** Clock for `http.request.timestamp.*` when `facts.timestamp` is not given (ms since the epoch). */
   now?: () => number;
+  /**
+   * Only these fields are needed (e.g. `ruleset.fields`): the costly derivations no listed field
+   * needs are skipped (cookie and `Accept-Language` parsing, query-argument maps,
+   * `cf.random_seed`). Other fields may still be present. Default: derive everything.
+   */
+  fields?: ReadonlySet<string>;
 }
 
 /** Default `bodyLimit`: Cloudflare's documented Enterprise body inspection limit (128 KB). */
@@ -497,6 +503,8 @@ export function requestFields(request: RequestLike, facts: RequestFacts = {}, op
   const set = (name: string, value: FieldValue | undefined): void => {
     if (value !== undefined) out[name] = value;
   };
+  const wanted = options.fields;
+  const want = (...names: string[]): boolean => wanted === undefined || names.some((name) => wanted.has(name));
 
   // --- headers ------------------------------------------------------------------------------
   const headers = headerFields(source.lines, options.maxHeaders ?? Infinity);
@@ -510,8 +518,8 @@ export function requestFields(request: RequestLike, facts: RequestFacts = {}, op
   set('http.referer', fromBinary(first('referer') ?? ''));
   set('http.cookie', fromBinary(headers.all('cookie').join('; ')));
   set('http.x_forwarded_for', fromBinary(headers.all('x-forwarded-for').join(', ')));
-  set('http.request.cookies', parseCookies(headers.all('cookie')));
-  set('http.request.accepted_languages', acceptedLanguages(headers.all('accept-language')));
+  if (want('http.request.cookies')) set('http.request.cookies', parseCookies(headers.all('cookie')));
+  if (want('http.request.accepted_languages')) set('http.request.accepted_languages', acceptedLanguages(headers.all('accept-language')));
 
   // --- request line and URI -----------------------------------------------------------------
   const ssl = facts.ssl ?? source.ssl;
@@ -541,6 +549,7 @@ export function requestFields(request: RequestLike, facts: RequestFacts = {}, op
   const { names, values } = splitPairs(query);
   // Two independent copies: the normalized and raw argument fields must not share objects.
   for (const prefix of ['', 'raw.']) {
+    if (!want(`${prefix}http.request.uri.args`, `${prefix}http.request.uri.args.names`, `${prefix}http.request.uri.args.values`)) continue;
     const [map, nameList, valueList] = pairFields(names, values);
     set(`${prefix}http.request.uri.args`, map);
     set(`${prefix}http.request.uri.args.names`, nameList);
@@ -558,7 +567,7 @@ export function requestFields(request: RequestLike, facts: RequestFacts = {}, op
   const seconds = Math.floor(time / 1000);
   set('http.request.timestamp.sec', seconds);
   set('http.request.timestamp.msec', Math.floor(time - seconds * 1000));
-  set('cf.random_seed', randomSeed());
+  if (want('cf.random_seed')) set('cf.random_seed', randomSeed());
   // Cloudflare documents that this legacy score is now always 0.
   set('cf.threat_score', 0);
 
