@@ -65,4 +65,19 @@ export type {
   Clearance,
 } from './ruleset/types.js';
 export { renderTrace } from './ruleset/trace.js';
+export { RateLimiter } from './ratelimit/limiter.js';
+export { memoryStore } from './ratelimit/memory-store.js';
+export type { MemoryStore, MemoryStoreOptions } from './ratelimit/memory-store.js';
+export type {
+  RateLimitAction,
+  RateLimitAlgorithm,
+  RateLimitCount,
+  RateLimitEvaluateOptions,
+  RateLimitHit,
+  RateLimitParametersInput,
+  RateLimiterOptions,
+  RateLimitRuleInput,
+  RateLimitRulesetSource,
+  RateLimitStore,
+} from './ratelimit/types.js';
 export type { RuleTrace, ExplanationNode, TraceValue } from './ruleset/trace.js';

@@ -35,6 +35,8 @@ export interface IncomingRequest extends FirewallRequest {
   readonly https: boolean;
   /** Reads up to `limit` bytes of the body without taking it from the application. */
   readBody(limit: number): Promise<{ bytes: Uint8Array; size: number | undefined }>;
+  /** Reads up to `limit` bytes of a body the firewall answers itself (no copy kept for the application). */
+  consumeBody(limit: number): Promise<{ bytes: Uint8Array; size: number | undefined }>;
 }
 
 /** A response the firewall sends instead of the application's. */
@@ -141,7 +143,8 @@ class FirewallCore {
       header: (name) => request.headers.get(name),
       clientIp: this.clientIp((name) => request.headers.get(name), info.clientIp),
       raw: request,
-      readBody: (limit) => readFetchBody(request, limit),
+      readBody: (limit) => readFetchBody(request.clone(), limit),
+      consumeBody: (limit) => readFetchBody(request, limit),
     };
     const response = await this.process(incoming);
     if (response === undefined) return undefined;
@@ -162,6 +165,7 @@ class FirewallCore {
       clientIp: this.clientIp(header, unmapped(req.socket.remoteAddress)),
       raw: req,
       readBody: (limit) => readNodeBody(req, limit),
+      consumeBody: (limit) => readNodeBody(req, limit),
     };
     this.process(incoming).then(
       (response) => {
@@ -344,7 +348,7 @@ class FirewallCore {
     };
     const type = (request.header('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') return refuse('expected a form submission', 415);
-    const { bytes, size } = await request.readBody(MAX_FORM_BYTES + 1);
+    const { bytes, size } = await request.consumeBody(MAX_FORM_BYTES + 1);
     if (bytes.length > MAX_FORM_BYTES || (size !== undefined && size > MAX_FORM_BYTES)) return refuse('the form is too large', 413);
     const form = new URLSearchParams(new TextDecoder().decode(bytes));
     const token = form.get('token') ?? '';
@@ -430,12 +434,15 @@ function isXhr(request: IncomingRequest): boolean {
   return request.header('x-requested-with')?.toLowerCase() === 'xmlhttprequest' || request.header('sec-fetch-dest') === 'empty';
 }
 
-/** Reads up to `limit` bytes of a Fetch request's body from a clone (the original stays unread). */
+/**
+ * Reads up to `limit` bytes of a Fetch request's body: of a clone when the application still
+ * needs the body (`readBody`), of the request itself when the firewall answers it.
+ */
 async function readFetchBody(request: Request, limit: number): Promise<{ bytes: Uint8Array; size: number | undefined }> {
   const declared = Number(request.headers.get('content-length'));
   const size = Number.isSafeInteger(declared) && declared >= 0 ? declared : undefined;
   if (request.body === null) return { bytes: new Uint8Array(0), size: 0 };
-  const reader = request.clone().body!.getReader();
+  const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
