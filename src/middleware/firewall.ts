@@ -123,7 +123,7 @@ class FirewallCore {
     this.replays = new ReplayCache(settings.replayCacheSize);
     this.readsBody = settings.ruleset.fields.some((name) => name.startsWith('http.request.body.'));
     this.difficulty = settings.difficulty ?? DEFAULT_DIFFICULTY;
-    const scheme = settings.ruleset.owner;
+    const scheme = settings.ruleset.scheme;
     const names = new Set<string>();
     for (const name of settings.ruleset.fields) {
       const canonical = scheme.fieldInfo(name)?.aliasOf ?? name;

@@ -90,7 +90,12 @@ export class Ruleset {
    * Loads and validates `rules` (a Rulesets API rule array or ruleset object) for `scheme`.
    * Throws a {@link RulesetError} naming every problem; never modifies the given objects.
    */
-  constructor(private readonly scheme: Scheme, rules: RulesetSource, options: RulesetOptions = {}) {
+  constructor(
+    /** The scheme the rules were compiled for. */
+    readonly scheme: Scheme,
+    rules: RulesetSource,
+    options: RulesetOptions = {},
+  ) {
     const problems = new ProblemList();
     options ??= {}; // JSON configuration may say null
     if (typeof options !== 'object' || Array.isArray(options)) {
@@ -158,10 +163,6 @@ export class Ruleset {
     return this.policy.passageSeconds;
   }
 
-  /** @internal The scheme the rules were compiled for. */
-  get owner(): Scheme {
-    return this.scheme;
-  }
 
   /**
    * Evaluates the phase for one request. `values` are field values (converted once into an
