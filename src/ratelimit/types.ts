@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { RuleInput } from '../ruleset/types.js';
 
 /** The `ratelimit` block of a rate limiting rule, as the Rulesets API takes it. */
 export interface RateLimitParametersInput {
@@ -27,17 +28,8 @@ export interface RateLimitParametersInput {
 }
 
 /** A rate limiting rule as the Rulesets API returns it. Unknown properties are ignored. */
-export interface RateLimitRuleInput {
-  id?: string;
-  ref?: string;
-  description?: string;
-  expression: string;
-  action: string;
-  action_parameters?: Record<string, unknown>;
-  /** Default true. */
-  enabled?: boolean;
+export interface RateLimitRuleInput extends RuleInput {
   ratelimit: RateLimitParametersInput;
-  [other: string]: unknown;
 }
 
 /** A ruleset of the `http_ratelimit` phase, just its rules, or a Rulesets API response holding either. */
