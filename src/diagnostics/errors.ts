@@ -68,6 +68,18 @@ export class WirefilterError extends Error {
 
 Object.defineProperty(WirefilterError.prototype, BRANDS.error, { value: true });
 
+/**
+ * How a value given as an option or argument reads in a message: short strings quoted and
+ * escaped (never echoed raw), long ones by their length, numbers and booleans as written,
+ * anything else by its type.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n (a bigint)`;
+  return describeType(value);
+}
+
 /** How a value's JavaScript type reads in a message: `null`, `an array`, `number`, … */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';

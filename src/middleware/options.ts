@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describeType, WirefilterError } from '../diagnostics/errors.js';
+import { describeType, describeValue, WirefilterError } from '../diagnostics/errors.js';
 import { closestName } from '../diagnostics/suggest.js';
 import type { RequestFacts } from '../cloudflare/request/fields.js';
 import { Ruleset } from '../ruleset/ruleset.js';
@@ -136,39 +136,39 @@ export function readFirewallOptions(options: unknown): FirewallSettings {
   const integer = (value: unknown, name: string, min: number, max: number, fallback: number): number => {
     if (value === undefined) return fallback;
     if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-    problems.push(`\`${name}\` must be an integer from ${min} to ${max}, got ${shown(value)}`);
+    problems.push(`\`${name}\` must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
     return fallback;
   };
   const boolean = (value: unknown, name: string, fallback: boolean): boolean => {
     if (value === undefined) return fallback;
     if (typeof value === 'boolean') return value;
-    problems.push(`\`${name}\` must be true or false, got ${shown(value)}`);
+    problems.push(`\`${name}\` must be true or false, got ${describeValue(value)}`);
     return fallback;
   };
   const fn = <T>(value: unknown, name: string): T | undefined => {
     if (value === undefined) return undefined;
     if (typeof value === 'function') return value as T;
-    problems.push(`\`${name}\` must be a function, got ${shown(value)}`);
+    problems.push(`\`${name}\` must be a function, got ${describeValue(value)}`);
     return undefined;
   };
 
-  if (!(o.ruleset instanceof Ruleset)) problems.push(`\`ruleset\` must be a Ruleset, got ${shown(o.ruleset)}`);
+  if (!(o.ruleset instanceof Ruleset)) problems.push(`\`ruleset\` must be a Ruleset, got ${describeValue(o.ruleset)}`);
   let secrets: (string | Uint8Array)[] = [];
   if (o.secret !== undefined && o.secrets !== undefined) problems.push('give `secret` or `secrets`, not both');
   else if (o.secrets !== undefined) {
     if (Array.isArray(o.secrets)) secrets = o.secrets as (string | Uint8Array)[];
-    else problems.push(`\`secrets\` must be an array, got ${shown(o.secrets)}`);
+    else problems.push(`\`secrets\` must be an array, got ${describeValue(o.secrets)}`);
   } else if (o.secret !== undefined) secrets = [o.secret as string | Uint8Array];
   else problems.push('a `secret` of at least 32 bytes is required (it signs challenges and clearance)');
   secrets.forEach((secret, i) => {
     const size = typeof secret === 'string' ? new TextEncoder().encode(secret).length : secret instanceof Uint8Array ? secret.length : -1;
     const name = o.secrets !== undefined ? `secrets[${i}]` : 'secret';
-    if (size < 0) problems.push(`\`${name}\` must be a string or a Uint8Array, got ${shown(secret)}`);
+    if (size < 0) problems.push(`\`${name}\` must be a string or a Uint8Array, got ${describeValue(secret)}`);
     else if (size < 32) problems.push(`\`${name}\` must be at least 32 bytes, got ${size}`);
   });
 
   const mode = o.mode === undefined ? 'enforce' : o.mode;
-  if (mode !== 'enforce' && mode !== 'log') problems.push(`\`mode\` must be "enforce" or "log", got ${shown(o.mode)}`);
+  if (mode !== 'enforce' && mode !== 'log') problems.push(`\`mode\` must be "enforce" or "log", got ${describeValue(o.mode)}`);
 
   let trustProxy: FirewallSettings['trustProxy'] = false;
   const tp = o.trustProxy;
@@ -176,10 +176,10 @@ export function readFirewallOptions(options: unknown): FirewallSettings {
   else if (typeof tp === 'number' && Number.isInteger(tp) && tp >= 1 && tp <= 16) trustProxy = tp;
   else if (typeof tp === 'object' && tp !== null && typeof (tp as { header?: unknown }).header === 'string' && HEADER_NAME.test((tp as { header: string }).header)) {
     trustProxy = { header: (tp as { header: string }).header.toLowerCase() };
-  } else problems.push(`\`trustProxy\` must be false, a number of proxies from 1 to 16, or { header: "name" }, got ${shown(tp)}`);
+  } else problems.push(`\`trustProxy\` must be false, a number of proxies from 1 to 16, or { header: "name" }, got ${describeValue(tp)}`);
 
   const challenge = (o.challenge ?? {}) as Record<string, unknown>;
-  if (typeof challenge !== 'object' || Array.isArray(challenge)) problems.push(`\`challenge\` must be an object, got ${shown(o.challenge)}`);
+  if (typeof challenge !== 'object' || Array.isArray(challenge)) problems.push(`\`challenge\` must be an object, got ${describeValue(o.challenge)}`);
   for (const key of Object.keys(challenge)) {
     if (!CHALLENGE_KEYS.has(key)) problems.push(`unknown challenge option \`${key.slice(0, 60)}\``);
   }
@@ -204,7 +204,7 @@ export function readFirewallOptions(options: unknown): FirewallSettings {
   const bind = { ip: boolean(bindInput.ip, 'challenge.bind.ip', true), userAgent: boolean(bindInput.userAgent, 'challenge.bind.userAgent', true) };
 
   const cookieName = o.cookieName === undefined ? 'wf_clearance' : o.cookieName;
-  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) problems.push(`\`cookieName\` must be a cookie name (letters, digits and !#$%&'*+-.^_\`|~), got ${shown(o.cookieName)}`);
+  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) problems.push(`\`cookieName\` must be a cookie name (letters, digits and !#$%&'*+-.^_\`|~), got ${describeValue(o.cookieName)}`);
 
   const settings: FirewallSettings = {
     ruleset: ruleset as Ruleset,
@@ -229,10 +229,4 @@ export function readFirewallOptions(options: unknown): FirewallSettings {
     throw new WirefilterError(`invalid firewall options:\n${problems.map((p) => `- ${p}`).join('\n')}`, [], undefined, 'invalid-option');
   }
   return settings;
-}
-
-function shown(value: unknown): string {
-  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 37)}…` : value}"`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  return describeType(value);
 }

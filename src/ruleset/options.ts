@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describeType, WirefilterError } from '../diagnostics/errors.js';
+import { describeValue, WirefilterError } from '../diagnostics/errors.js';
 import { CLEARANCE_RANK, type ClearancePolicy } from './actions.js';
 import type { Clearance, EvaluateOptions, RulesetOptions } from './types.js';
 
@@ -56,7 +56,7 @@ export function readRulesetOptions(options: Readonly<Record<string, unknown>>): 
     const value = options[key];
     if (value === undefined || value === null) return DURATIONS[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_SECONDS) {
-      problems.push({ path: `options.${key}`, message: `\`${key}\` must be a number of seconds from 0 to ${MAX_DURATION_SECONDS}, got ${shown(value)}` });
+      problems.push({ path: `options.${key}`, message: `\`${key}\` must be a number of seconds from 0 to ${MAX_DURATION_SECONDS}, got ${describeValue(value)}` });
       return DURATIONS[key];
     }
     return value;
@@ -68,28 +68,22 @@ export function readRulesetOptions(options: Readonly<Record<string, unknown>>): 
   };
   const later = options.laterPhasesRunAfterClearance;
   if (later !== undefined && later !== null && typeof later !== 'boolean') {
-    problems.push({ path: 'options.laterPhasesRunAfterClearance', message: `\`laterPhasesRunAfterClearance\` must be true or false, got ${shown(later)}` });
+    problems.push({ path: 'options.laterPhasesRunAfterClearance', message: `\`laterPhasesRunAfterClearance\` must be true or false, got ${describeValue(later)}` });
   }
   let maxRulesPerRequest = DEFAULT_MAX_RULES_PER_REQUEST;
   const max = options.maxRulesPerRequest;
   if (max !== undefined && max !== null) {
     if (typeof max === 'number' && Number.isSafeInteger(max) && max >= 1) maxRulesPerRequest = max;
-    else problems.push({ path: 'options.maxRulesPerRequest', message: `\`maxRulesPerRequest\` must be a positive integer, got ${shown(max)}` });
+    else problems.push({ path: 'options.maxRulesPerRequest', message: `\`maxRulesPerRequest\` must be a positive integer, got ${describeValue(max)}` });
   }
   const rulesets = options.rulesets;
   if (rulesets !== undefined && rulesets !== null && (typeof rulesets !== 'object' || Array.isArray(rulesets))) {
-    problems.push({ path: 'options.rulesets', message: `\`rulesets\` must be an object of rulesets by id, got ${shown(rulesets)}` });
+    problems.push({ path: 'options.rulesets', message: `\`rulesets\` must be an object of rulesets by id, got ${describeValue(rulesets)}` });
   }
   return { settings: { policy, laterPhasesRunAfterClearance: later !== false, maxRulesPerRequest }, problems };
 }
 
 /** A value as a message shows it: its JSON text when short, else its type. */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'bigint') return `${value}n (a bigint)`;
-  return describeType(value);
-}
 
 /** Evaluation options after validation. */
 export interface EvaluationSettings {
@@ -108,11 +102,11 @@ const NO_OPTIONS: EvaluationSettings = { clearance: undefined, now: undefined, x
  */
 export function readEvaluateOptions(options: EvaluateOptions | null | undefined): EvaluationSettings {
   if (options === undefined || options === null) return NO_OPTIONS;
-  if (typeof options !== 'object' || Array.isArray(options)) throw invalidArgument(`expected evaluation options as an object, got ${shown(options)}`);
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalidArgument(`expected evaluation options as an object, got ${describeValue(options)}`);
   const { now, xhr, trace } = options;
-  if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) throw invalidArgument(`\`now\` must be a finite number of Unix seconds, got ${shown(now)}`);
-  if (xhr !== undefined && typeof xhr !== 'boolean') throw invalidArgument(`\`xhr\` must be true or false, got ${shown(xhr)}`);
-  if (trace !== undefined && typeof trace !== 'boolean') throw invalidArgument(`\`trace\` must be true or false, got ${shown(trace)}`);
+  if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) throw invalidArgument(`\`now\` must be a finite number of Unix seconds, got ${describeValue(now)}`);
+  if (xhr !== undefined && typeof xhr !== 'boolean') throw invalidArgument(`\`xhr\` must be true or false, got ${describeValue(xhr)}`);
+  if (trace !== undefined && typeof trace !== 'boolean') throw invalidArgument(`\`trace\` must be true or false, got ${describeValue(trace)}`);
   return { clearance: wellFormedClearance(options.clearance), now, xhr: xhr === true, trace: trace === true };
 }
 

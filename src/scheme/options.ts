@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { describeType, WirefilterError } from '../diagnostics/errors.js';
+import { describeType, describeValue, WirefilterError } from '../diagnostics/errors.js';
 import { closestName } from '../diagnostics/suggest.js';
 
 /** Options of a scheme; each can also be overridden per `validate`/`compile` call. */
@@ -149,11 +149,6 @@ export function mergeOptions(base: Readonly<SchemeOptions>, overrides: Readonly<
 
 const EMPTY: Readonly<SchemeOptions> = Object.freeze({});
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `"${shorten(value)}"`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  return describeType(value);
-}
 
 function shorten(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
