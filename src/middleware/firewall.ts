@@ -124,11 +124,13 @@ class FirewallCore {
     this.readsBody = settings.ruleset.fields.some((name) => name.startsWith('http.request.body.'));
     this.difficulty = settings.difficulty ?? DEFAULT_DIFFICULTY;
     const scheme = settings.ruleset.scheme;
+    const aliases = new Map<string, string[]>();
+    for (const field of scheme.fields()) if (field.aliasOf !== undefined) aliases.set(field.aliasOf, [...(aliases.get(field.aliasOf) ?? []), field.name]);
     const names = new Set<string>();
     for (const name of settings.ruleset.fields) {
       const canonical = scheme.fieldInfo(name)?.aliasOf ?? name;
       names.add(canonical);
-      for (const field of scheme.fields()) if (field.aliasOf === canonical) names.add(field.name);
+      for (const alias of aliases.get(canonical) ?? []) names.add(alias);
     }
     this.readNames = [...names];
     this.readSet = names;
