@@ -16,10 +16,10 @@ export const COLO_CHARACTERISTIC = 'cf.colo.id';
 export const VISITOR_CHARACTERISTIC = 'cf.unique_visitor_id';
 
 /**
- * Characteristics that are not in the field catalogue yet: accepted by name, read from the
- * caller's plain field values (a context built by a scheme without them has no value).
+ * Characteristics accepted by name even when the scheme lacks them (a custom scheme; Cloudflare's
+ * catalogue has both): then read from the caller's plain field values only.
  */
-const OUTSIDE_CATALOGUE: ReadonlySet<string> = new Set([COLO_CHARACTERISTIC, VISITOR_CHARACTERISTIC]);
+const NAMED_WITHOUT_FIELD: ReadonlySet<string> = new Set([COLO_CHARACTERISTIC, VISITOR_CHARACTERISTIC]);
 
 /** Reads one characteristic of a request: its key part, `null` when the value is missing. */
 export type CharacteristicReader = (context: ExecutionContext, values: FieldValues | undefined) => string | null;
@@ -55,7 +55,7 @@ export function parseCharacteristic(scheme: Scheme, text: string): ParsedCharact
   }
   const field = scheme.field(text);
   if (field === undefined) {
-    if (!OUTSIDE_CATALOGUE.has(text)) return { ok: false, message: `unknown characteristic \`${text}\`` };
+    if (!NAMED_WITHOUT_FIELD.has(text)) return { ok: false, message: `unknown characteristic \`${text}\`` };
     return {
       ok: true,
       read: (_context, values) => {

@@ -201,6 +201,10 @@ function loadRule(scheme: Scheme, raw: unknown, index: number, label: string, pr
     // cloudflare-docs #23641: the rule expression runs before the response exists.
     if (response.length > 0) report('response-field-in-expression', `the rule expression runs on the request and cannot read response fields (${response.join(', ')}); use them in \`counting_expression\``, 'expression');
   }
+  for (const [where, compiled] of [['expression', filter], [at('counting_expression'), counting === filter ? undefined : counting]] as const) {
+    const named = compiled?.fields.filter((name) => name === COLO_CHARACTERISTIC || name === VISITOR_CHARACTERISTIC) ?? [];
+    if (named.length > 0) report('characteristic-in-expression', `${named.map((n) => `\`${n}\``).join(' and ')} ${named.length > 1 ? 'are characteristics' : 'is a characteristic'} of rate limiting rules; Cloudflare's documentation says not to use ${named.length > 1 ? 'them' : 'it'} in expressions`, where, 'warning');
+  }
   const toOrigin = limits.requests_to_origin ?? true;
   if (typeof toOrigin !== 'boolean') report('invalid-ratelimit', '`requests_to_origin` must be true or false', at('requests_to_origin'));
   if (!ok || filter === undefined || counting === undefined) return undefined;

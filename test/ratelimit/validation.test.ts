@@ -146,4 +146,19 @@ describe('rate limiting rule validation', () => {
     expect(() => new RateLimiter(testScheme(), [], { store: memoryStore(), algorithm: 'leaky' as never })).toThrow(/algorithm/);
     expect(() => memoryStore({ maxKeys: 0 })).toThrow(/maxKeys/);
   });
+  it('with Cloudflare\'s scheme, counts per cf.colo.id and cf.unique_visitor_id as catalogue fields (typed values, context or plain values)', async () => {
+    const scheme = cloudflareScheme();
+    const limiter = new RateLimiter(scheme, [rule({}, { characteristics: ['cf.colo.id', 'cf.unique_visitor_id'], requests_per_period: 1 })], { store: memoryStore() });
+    const request = (colo: number, visitor: string) => ({ 'cf.colo.id': colo, 'cf.unique_visitor_id': visitor, 'ip.src': '192.0.2.1' });
+    expect((await limiter.evaluate(request(1, 'a'), { now: 0 })).action).toBe('allow');
+    expect((await limiter.evaluate(scheme.context(request(1, 'a')), { now: 0 })).action).toBe('block');
+    expect((await limiter.evaluate(request(2, 'a'), { now: 0 })).action).toBe('allow');
+    expect((await limiter.evaluate(request(1, 'b'), { now: 0 })).action).toBe('allow');
+  });
+
+  it('warns when an expression reads cf.colo.id or cf.unique_visitor_id (Cloudflare: not for expressions)', () => {
+    const limiter = new RateLimiter(cloudflareScheme(), [rule({ expression: 'cf.colo.id eq 1' }, { counting_expression: 'cf.unique_visitor_id ne "" and cf.colo.id eq 1' })], { store: memoryStore() });
+    expect(limiter.warnings.map((p) => `${p.code} ${p.path}`)).toEqual(['characteristic-in-expression rules[0].expression', 'characteristic-in-expression rules[0].ratelimit.counting_expression']);
+    expect(limiter.warnings[1]!.message).toContain('`cf.unique_visitor_id` and `cf.colo.id` are characteristics');
+  });
 });
