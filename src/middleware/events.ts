@@ -33,6 +33,11 @@ export interface FirewallEvent {
   action: DecisionAction;
   /** The rule that ended the phase, if any. */
   ruleId: string | null;
+  /**
+   * The phase whose rule decided: `http_request_firewall_custom` (custom rules) or
+   * `http_ratelimit` (rate limiting rules, with `rateLimits`). Absent when no rule acted.
+   */
+  phase?: 'http_request_firewall_custom' | 'http_ratelimit';
   rulesetId: string | null;
   /** Every rule event of the evaluation (logs, skips, bypassed challenges). */
   events: DecisionEvent[];

@@ -27,7 +27,7 @@ import {
 import { DEFAULT_DIFFICULTY, verifyProof } from './pow.js';
 import { ReplayCache } from './replay.js';
 import { Signer } from './signing.js';
-import { clientBinding, isSafeReturnPath, issueChallenge, issueClearance, newChallengeId, readChallenge, readClearance, type ClearanceLevel } from './tokens.js';
+import { clientBinding, isSafeReturnPath, issueChallenge, issueClearance, MAX_COUNTER_KEY_LENGTH, newChallengeId, readChallenge, readClearance, type ChallengeClaims, type ClearanceLevel } from './tokens.js';
 
 /** A request as the firewall core sees it; the adapters build one. */
 export interface IncomingRequest extends FirewallRequest {
@@ -72,6 +72,13 @@ export interface Firewall {
    * Never throws into the server.
    */
   node(req: NodeRequest, res: NodeResponse, next: (error?: unknown) => void): void;
+  /**
+   * Fetch adapter, after the application answered a request `handle` passed: counts it for
+   * rate limiting rules that count after the response (a counting expression on
+   * `http.response.*`, score-based rules). Does nothing when no such rule exists. The Node
+   * adapter does this itself. Never rejects.
+   */
+  afterResponse(request: Request, response: Response): Promise<void>;
   /** The settings in force (validated options with defaults). */
   readonly settings: Readonly<FirewallSettings>;
 }
@@ -92,6 +99,10 @@ export interface NodeRequest {
 /** The parts of Node's `ServerResponse` the adapter uses. */
 export interface NodeResponse {
   headersSent?: boolean;
+  /** The status the application answered with (read after `finish`, for rate limiting rules that count responses). */
+  statusCode?: number;
+  getHeaders?(): Record<string, unknown>;
+  once?(event: 'finish', listener: () => void): unknown;
   writeHead(status: number, headers: Record<string, string>): unknown;
   end(body?: string): unknown;
 }
@@ -106,6 +117,11 @@ export function createFirewall(options: FirewallOptions): Firewall {
   return {
     settings,
     handle: (request, info) => core.handleFetch(request, info),
+    afterResponse: (request, response) => {
+      const headers: [string, string][] = [];
+      response?.headers?.forEach((value, name) => headers.push([name, value]));
+      return core.afterResponse(request, { status: response?.status, headers });
+    },
     node: (req, res, next) => core.handleNode(req, res, next),
   };
 }
@@ -118,16 +134,19 @@ class FirewallCore {
   /** Field names the rules read, with the other names of aliased fields. */
   private readonly readNames: readonly string[];
   private readonly readSet: ReadonlySet<string>;
+  /** Values of answered requests, for rate limiting rules that count after the response (Fetch adapter). */
+  private readonly pendingCounts = new WeakMap<object, Record<string, unknown>>();
 
   constructor(private readonly settings: FirewallSettings) {
     this.replays = new ReplayCache(settings.replayCacheSize);
-    this.readsBody = settings.ruleset.fields.some((name) => name.startsWith('http.request.body.'));
+    const read = [...settings.ruleset.fields, ...(settings.rateLimits?.fields ?? [])];
+    this.readsBody = read.some((name) => name.startsWith('http.request.body.'));
     this.difficulty = settings.difficulty ?? DEFAULT_DIFFICULTY;
     const scheme = settings.ruleset.scheme;
     const aliases = new Map<string, string[]>();
     for (const field of scheme.fields()) if (field.aliasOf !== undefined) aliases.set(field.aliasOf, [...(aliases.get(field.aliasOf) ?? []), field.name]);
     const names = new Set<string>();
-    for (const name of settings.ruleset.fields) {
+    for (const name of read) {
       const canonical = scheme.fieldInfo(name)?.aliasOf ?? name;
       names.add(canonical);
       for (const alias of aliases.get(canonical) ?? []) names.add(alias);
@@ -153,6 +172,20 @@ class FirewallCore {
     return new Response(response.status === 303 || response.body === '' ? null : response.body, { status: response.status, headers: response.headers });
   }
 
+  /** Counts an answered request for rate limiting rules that count after the response. */
+  async afterResponse(raw: object, response: { status: number; headers: Iterable<[string, string]> | Record<string, unknown> }): Promise<void> {
+    const limiter = this.settings.rateLimits;
+    const values = this.pendingCounts.get(raw);
+    if (limiter === undefined || values === undefined) return;
+    this.pendingCounts.delete(raw);
+    try {
+      await limiter.count({ ...values, 'http.response.code': response.status, 'http.response.headers': responseHeaders(response.headers) }, { now: this.settings.now() / 1000 });
+    } catch (error) {
+      // Bad response values (a status that is not a number): reported, never thrown.
+      this.emit({ rayId: '', time: this.settings.now(), clientIp: undefined, method: '', url: '', action: 'allow', ruleId: null, rulesetId: null, events: [], outcome: 'error', reason: `counting the response failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
   handleNode(req: NodeRequest, res: NodeResponse, next: (error?: unknown) => void): void {
     const header = (name: string): string | null => {
       const value = req.headers[name.toLowerCase()];
@@ -172,6 +205,9 @@ class FirewallCore {
     this.process(incoming).then(
       (response) => {
         if (response === undefined) {
+          if (this.pendingCounts.has(req) && typeof res.once === 'function') {
+            res.once('finish', () => void this.afterResponse(req, { status: res.statusCode ?? 0, headers: res.getHeaders?.() ?? {} }));
+          }
           next();
           return;
         }
@@ -230,8 +266,21 @@ class FirewallCore {
     }
     const values = this.usedValues(requestFields(request.raw as Request, facts, { bodyLimit: this.settings.bodyLimit, now: this.settings.now, fields: this.readSet }));
     const clearance = await this.clearance(request, nowSeconds);
-    const decision = this.settings.ruleset.evaluate(values, { clearance, now: nowSeconds, xhr: isXhr(request) });
-    const event = { ...base, action: decision.action, ruleId: decision.ruleId, rulesetId: decision.rulesetId, events: decision.events, ...(clearance !== null && { clearance: clearance.level }) };
+    let decision = this.settings.ruleset.evaluate(values, { clearance, now: nowSeconds, xhr: isXhr(request) });
+    let phase: FirewallEvent['phase'] = decision.ruleId === null ? undefined : 'http_request_firewall_custom';
+    const limiter = this.settings.rateLimits;
+    let counterKey: string | undefined;
+    if (limiter !== undefined && decision.action === 'allow' && !decision.skipped.phases.includes('http_ratelimit')) {
+      // The rate limiting phase runs after custom rules that let the request through (Cloudflare's phase order).
+      const limited = await limiter.evaluate(values, { now: base.time / 1000 });
+      if (limited.action !== 'allow') {
+        phase = 'http_ratelimit';
+        if (limited.ruleId !== null && limited.action !== 'block') counterKey = limiter.counterKey(values, limited.ruleId);
+      }
+      decision = { ...limited, events: [...decision.events, ...limited.events], skipped: decision.skipped };
+      if (limiter.countsResponses && limited.action === 'allow') this.pendingCounts.set(request.raw as object, values);
+    }
+    const event = { ...base, action: decision.action, ruleId: decision.ruleId, rulesetId: decision.rulesetId, events: decision.events, ...(phase !== undefined && { phase }), ...(clearance !== null && { clearance: clearance.level }) };
     if (decision.action === 'allow') {
       this.emit({ ...event, outcome: 'passed' });
       return undefined;
@@ -242,10 +291,10 @@ class FirewallCore {
     }
     if (decision.action === 'block') {
       this.emit({ ...event, outcome: 'blocked' });
-      return this.blockResponse(request, decision, rayId);
+      return this.blockResponse(request, decision, rayId, phase === 'http_ratelimit');
     }
     this.emit({ ...event, outcome: 'challenged' });
-    return this.challengeResponse(request, decision.action, rayId, base.time);
+    return this.challengeResponse(request, decision.action, rayId, base.time, counterKey);
   }
 
   /**
@@ -290,20 +339,20 @@ class FirewallCore {
     return clientBinding({ ip: request.clientIp, userAgent: request.header('user-agent') ?? undefined }, this.settings.bind);
   }
 
-  private blockResponse(request: IncomingRequest, decision: Decision, rayId: string): FirewallResponse {
+  private blockResponse(request: IncomingRequest, decision: Decision, rayId: string, rateLimited: boolean): FirewallResponse {
     const custom = decision.response;
-    const status = custom?.status_code ?? 403;
+    const status = custom?.status_code ?? (rateLimited ? 429 : 403);
     if (custom !== undefined && custom.content !== null) {
       return { status, headers: { ...this.baseHeaders(rayId), 'content-type': `${custom.content_type}; charset=utf-8`, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" }, body: custom.content };
     }
-    const info = { rayId, status, ruleId: decision.ruleId, ...(request.clientIp !== undefined && { clientIp: request.clientIp }), ...(request.header('host') !== null && { host: request.header('host')! }) };
+    const info = { rayId, status, ruleId: decision.ruleId, rateLimited, ...(request.clientIp !== undefined && { clientIp: request.clientIp }), ...(request.header('host') !== null && { host: request.header('host')! }) };
     const format = preferredFormat(request.header('accept'), request.header('user-agent'));
     if (format === 'html') return { status, headers: headers(this.baseHeaders(rayId), pageSecurityHeaders(), { 'content-type': 'text/html; charset=utf-8' }), body: blockPage(info) };
     if (format === 'json') return { status, headers: { ...this.baseHeaders(rayId), 'content-type': 'application/json' }, body: blockJson(info) };
     return { status, headers: { ...this.baseHeaders(rayId), 'content-type': 'text/plain; charset=utf-8' }, body: blockText(info) };
   }
 
-  private async challengeResponse(request: IncomingRequest, action: 'js_challenge' | 'managed_challenge' | 'challenge', rayId: string, time: number): Promise<FirewallResponse> {
+  private async challengeResponse(request: IncomingRequest, action: 'js_challenge' | 'managed_challenge' | 'challenge', rayId: string, time: number, counterKey?: string): Promise<FirewallResponse> {
     const base = { ...this.baseHeaders(rayId), 'cf-mitigated': 'challenge' };
     const format = preferredFormat(request.header('accept'), request.header('user-agent'));
     if (format !== 'html' || (request.method !== 'GET' && request.method !== 'HEAD')) {
@@ -313,7 +362,7 @@ class FirewallCore {
     }
     const nowSeconds = Math.floor(time / 1000);
     const signer = await this.signerReady();
-    const token = await issueChallenge(signer, {
+    const claims: ChallengeClaims = {
       level: LEVEL_OF[action],
       ray: rayId,
       url: isSafeReturnPath(request.url) ? request.url : '/',
@@ -322,7 +371,15 @@ class FirewallCore {
       exp: nowSeconds + this.settings.tokenSeconds,
       id: newChallengeId(),
       difficulty: this.difficulty,
-    });
+    };
+    let token: string;
+    try {
+      // A rate limiting challenge carries its counter's key, so a solve resets that counter.
+      token = await issueChallenge(signer, counterKey !== undefined && counterKey.length <= MAX_COUNTER_KEY_LENGTH ? { ...claims, rl: counterKey } : claims);
+    } catch {
+      // A key whose escaping makes the token too large: the solve then does not reset the counter.
+      token = await issueChallenge(signer, claims);
+    }
     const interactive = action === 'challenge';
     const turnstile = interactive ? this.settings.turnstile : undefined;
     const body = challengePage({ rayId, token, difficulty: this.difficulty, interactive, ...(turnstile !== undefined && { turnstileSiteKey: turnstile.siteKey }), ...(request.header('host') !== null && { host: request.header('host')! }) });
@@ -365,6 +422,8 @@ class FirewallCore {
       if (!ok) return refuse('the Turnstile response was not accepted');
     }
     if (!this.replays.use(claims.id, claims.exp, nowSeconds)) return refuse('the challenge was already used');
+    // Cloudflare resets a rate limiting counter when its visitor passes the rule's challenge.
+    if (claims.rl !== undefined) await this.settings.rateLimits?.resetCounter(claims.rl);
     const cookie = await issueClearance(signer, { level: claims.level, iat: nowSeconds, bind: claims.bind });
     const attributes = [`${this.settings.cookieName}=${cookie}`, 'Path=/', `Max-Age=${this.settings.passageSeconds}`, 'HttpOnly', 'SameSite=Lax'];
     if (request.https) attributes.push('Secure');
@@ -413,6 +472,17 @@ function newRayId(): string {
 }
 const rayPrefix = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('');
 let rayCounter = 0;
+
+/** Response headers as the `http.response.headers` field takes them: lower-case names, lists of values. */
+function responseHeaders(headers: Iterable<[string, string]> | Record<string, unknown>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const entries = Symbol.iterator in headers ? [...(headers as Iterable<[string, string]>)] : Object.entries(headers);
+  for (const [name, value] of entries) {
+    const list = Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
+    (out[name.toLowerCase()] ??= []).push(...list);
+  }
+  return out;
+}
 
 /** `::ffff:192.0.2.1` → `192.0.2.1`. */
 function unmapped(address: string | undefined): string | undefined {

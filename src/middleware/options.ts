@@ -7,6 +7,7 @@
 import { describeType, describeValue, WirefilterError } from '../diagnostics/errors.js';
 import { closestName } from '../diagnostics/suggest.js';
 import type { RequestFacts } from '../cloudflare/request/fields.js';
+import { RateLimiter } from '../ratelimit/limiter.js';
 import { Ruleset } from '../ruleset/ruleset.js';
 import type { FirewallEvent } from './events.js';
 
@@ -55,6 +56,14 @@ export interface ChallengeOptions {
 export interface FirewallOptions {
   /** The custom rules to enforce. */
   ruleset: Ruleset;
+  /**
+   * Rate limiting rules (`http_ratelimit`), run after the custom rules when those let the
+   * request through and did not skip the phase. Their challenges are served like custom rules'
+   * ones; solving one resets the rule's counter (it grants no exemption from rate limits).
+   * When some rule counts after the response, the Node adapter counts each answered request
+   * itself; with `handle`, call `firewall.afterResponse(request, response)`.
+   */
+  rateLimits?: RateLimiter;
   /** Signs challenges and clearance: at least 32 bytes. */
   secret?: string | Uint8Array;
   /** Several secrets for rotation: the first signs, all verify. Use instead of `secret`. */
@@ -90,13 +99,14 @@ export interface FirewallOptions {
 }
 
 const KEYS = new Set([
-  'ruleset', 'secret', 'secrets', 'facts', 'factsTimeoutMs', 'mode', 'trustProxy', 'challenge', 'cookieName', 'failOpen', 'bodyLimit', 'onEvent', 'now',
+  'ruleset', 'rateLimits', 'secret', 'secrets', 'facts', 'factsTimeoutMs', 'mode', 'trustProxy', 'challenge', 'cookieName', 'failOpen', 'bodyLimit', 'onEvent', 'now',
 ]);
 const CHALLENGE_KEYS = new Set(['difficulty', 'passageSeconds', 'tokenSeconds', 'turnstile', 'bind', 'replayCacheSize']);
 
 /** Options with their defaults, checked. */
 export interface FirewallSettings {
   ruleset: Ruleset;
+  rateLimits: RateLimiter | undefined;
   secrets: readonly (string | Uint8Array)[];
   facts: FirewallOptions['facts'];
   factsTimeoutMs: number;
@@ -153,6 +163,7 @@ export function readFirewallOptions(options: unknown): FirewallSettings {
   };
 
   if (!(o.ruleset instanceof Ruleset)) problems.push(`\`ruleset\` must be a Ruleset, got ${describeValue(o.ruleset)}`);
+  if (o.rateLimits !== undefined && !(o.rateLimits instanceof RateLimiter)) problems.push(`\`rateLimits\` must be a RateLimiter, got ${describeValue(o.rateLimits)}`);
   let secrets: (string | Uint8Array)[] = [];
   if (o.secret !== undefined && o.secrets !== undefined) problems.push('give `secret` or `secrets`, not both');
   else if (o.secrets !== undefined) {
@@ -208,6 +219,7 @@ export function readFirewallOptions(options: unknown): FirewallSettings {
 
   const settings: FirewallSettings = {
     ruleset: ruleset as Ruleset,
+    rateLimits: o.rateLimits instanceof RateLimiter ? o.rateLimits : undefined,
     secrets,
     facts: fn(o.facts, 'facts'),
     factsTimeoutMs: integer(o.factsTimeoutMs, 'factsTimeoutMs', 1, 60_000, 1000),

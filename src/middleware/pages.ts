@@ -329,6 +329,8 @@ export interface BlockPageInfo {
   clientIp?: string;
   /** The site's host name. */
   host?: string;
+  /** A rate limiting rule answered: the page says "You are being rate limited" (Cloudflare's error 1015) instead. */
+  rateLimited?: boolean;
 }
 
 /** The `<head>` and opening of `<body>` shared by every page; `extraHead` must already be HTML. */
@@ -362,6 +364,22 @@ function footer(rayId: string, clientIp: string | undefined): string {
 export function blockPage(info: BlockPageInfo): string {
   const host = info.host === undefined || info.host === '' ? undefined : info.host;
   const where = host === undefined ? 'this website' : `<strong>${escapeHtml(host)}</strong>`;
+  if (info.rateLimited === true) {
+    return [
+      documentStart(host === undefined ? 'Rate limited' : `Rate limited | ${host}`),
+      '<main aria-labelledby="wf-title">',
+      `<p class="wf-kicker">Error ${escapeHtml(String(info.status))}</p>`,
+      '<h1 id="wf-title">You are being rate limited</h1>',
+      `<p class="wf-lead">You have sent ${where} too many requests in a short time.</p>`,
+      '<h2>What can I do?</h2>',
+      '<p>Wait a while before trying again. If you think this is a mistake, contact the site owner and quote the Ray ID below.</p>',
+      footer(info.rayId, info.clientIp),
+      '</main>',
+      '</body>',
+      '</html>',
+      '',
+    ].join('\n');
+  }
   return [
     documentStart(host === undefined ? 'Access denied' : `Access denied | ${host}`),
     '<main aria-labelledby="wf-title">',
@@ -388,7 +406,7 @@ function plain(text: string): string {
 /** The block as plain text (UTF-8), for clients that want neither HTML nor JSON: curl, scripts. */
 export function blockText(info: BlockPageInfo): string {
   const lines = [
-    `Sorry, you have been blocked (error ${info.status}).`,
+    info.rateLimited === true ? `You are being rate limited (error ${info.status}).` : `Sorry, you have been blocked (error ${info.status}).`,
     info.host === undefined || info.host === '' ? 'You are unable to access this website.' : `You are unable to access ${plain(info.host)}.`,
     '',
     `Ray ID: ${plain(info.rayId)}`,
@@ -398,9 +416,12 @@ export function blockText(info: BlockPageInfo): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The block as JSON, for API clients: `{"error":"blocked","ray_id":…,"rule_id":…}` (`rule_id` null when unknown). */
+/**
+ * The block as JSON, for API clients: `{"error":"blocked","ray_id":…,"rule_id":…}` (`rule_id`
+ * null when unknown; `"error":"rate_limited"` for a rate limiting rule).
+ */
 export function blockJson(info: BlockPageInfo): string {
-  return JSON.stringify({ error: 'blocked', ray_id: info.rayId, rule_id: info.ruleId ?? null });
+  return JSON.stringify({ error: info.rateLimited === true ? 'rate_limited' : 'blocked', ray_id: info.rayId, rule_id: info.ruleId ?? null });
 }
 
 /** What the challenge page needs. */

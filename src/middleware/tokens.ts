@@ -38,6 +38,11 @@ export interface ChallengeClaims {
   id: string;
   /** Leading zero bits the proof of work needs (0–32). */
   difficulty: number;
+  /**
+   * For a rate limiting rule's challenge: the key of the counter to reset when it is solved
+   * (`RateLimiter.counterKey`, at most {@link MAX_COUNTER_KEY_LENGTH} characters). Optional.
+   */
+  rl?: string;
 }
 
 /** What a clearance cookie holds. */
@@ -62,11 +67,16 @@ export const MAX_CLOCK_SKEW_SECONDS = 60;
  */
 export const MAX_RETURN_PATH_LENGTH = 2048;
 
+/** The longest rate limiting counter key a challenge carries (longer keys are not reset by a solve). */
+export const MAX_COUNTER_KEY_LENGTH = 1024;
+
 /** Highest proof-of-work difficulty a challenge may ask for (2³² hashes on average is already days). */
 export const MAX_CHALLENGE_DIFFICULTY = 32;
 
 const LEVELS: readonly string[] = ['jschallenge', 'managed', 'interactive'] satisfies ClearanceLevel[];
 const CHALLENGE_KEYS = ['level', 'ray', 'url', 'bind', 'iat', 'exp', 'id', 'difficulty'] as const;
+/** Claims a challenge may carry besides {@link CHALLENGE_KEYS}. */
+const OPTIONAL_CHALLENGE_KEYS = ['rl'] as const;
 const CLEARANCE_KEYS = ['level', 'iat', 'bind'] as const;
 
 /** 128 or 132 bits as unpadded base64url: challenge ids and bindings. */
@@ -96,9 +106,13 @@ export function isSafeReturnPath(value: unknown): value is string {
   );
 }
 
-/** True when `value` has exactly the own keys `keys` (JSON objects have no other kind). */
-function hasExactKeys(value: object, keys: readonly string[]): boolean {
-  return Object.keys(value).length === keys.length && keys.every((key) => Object.hasOwn(value, key));
+/**
+ * True when `value` has the own keys `keys`, any of `optional`, and no other (JSON objects
+ * have no other kind).
+ */
+function hasExactKeys(value: object, keys: readonly string[], optional: readonly string[] = []): boolean {
+  const present = optional.filter((key) => Object.hasOwn(value, key)).length;
+  return Object.keys(value).length === keys.length + present && keys.every((key) => Object.hasOwn(value, key));
 }
 
 /** The first claim of a challenge that is missing or malformed, or `undefined` when all are right. */
@@ -111,6 +125,7 @@ function challengeProblem(c: Record<string, unknown>): string | undefined {
   if (!isTimestamp(c.exp)) return 'exp';
   if (typeof c.id !== 'string' || !ID_SHAPE.test(c.id)) return 'id';
   if (!Number.isInteger(c.difficulty) || (c.difficulty as number) < 0 || (c.difficulty as number) > MAX_CHALLENGE_DIFFICULTY) return 'difficulty';
+  if (c.rl !== undefined && (typeof c.rl !== 'string' || c.rl.length > MAX_COUNTER_KEY_LENGTH)) return 'rl';
   return undefined;
 }
 
@@ -121,10 +136,14 @@ function clearanceProblem(c: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Only the known claims, in a fixed order: extra properties of the caller's object are never signed. */
-function pick<K extends string>(claims: Record<K, unknown>, keys: readonly K[]): Record<K, unknown> {
+/**
+ * Only the known claims, in a fixed order: extra properties of the caller's object are never
+ * signed. Optional claims are kept only when present (not `undefined`).
+ */
+function pick<K extends string>(claims: Record<K, unknown>, keys: readonly K[], optional: readonly K[] = []): Record<K, unknown> {
   const out = {} as Record<K, unknown>;
   for (const key of keys) out[key] = claims[key];
+  for (const key of optional) if (claims[key] !== undefined) out[key] = claims[key];
   return out;
 }
 
@@ -135,7 +154,7 @@ async function issue(signer: Signer, purpose: string, claims: Record<string, unk
 }
 
 /** The claims object of a verified token with exactly `keys`, or `undefined` (never throws). */
-async function read(signer: Signer, purpose: string, token: unknown, keys: readonly string[]): Promise<Record<string, unknown> | undefined> {
+async function read(signer: Signer, purpose: string, token: unknown, keys: readonly string[], optional: readonly string[] = []): Promise<Record<string, unknown> | undefined> {
   const payload = await signer.verify(purpose, token);
   if (payload === undefined) return undefined;
   const text = decodeUtf8Strict(payload);
@@ -146,7 +165,7 @@ async function read(signer: Signer, purpose: string, token: unknown, keys: reado
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !hasExactKeys(value, keys)) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !hasExactKeys(value, keys, optional)) return undefined;
   return value as Record<string, unknown>;
 }
 
@@ -164,7 +183,7 @@ export function newChallengeId(): string {
  *   `url` that fails {@link isSafeReturnPath}: check request paths before issuing.
  */
 export async function issueChallenge(signer: Signer, claims: ChallengeClaims): Promise<string> {
-  const picked = pick(claims as unknown as Record<string, unknown>, CHALLENGE_KEYS);
+  const picked = pick(claims as unknown as Record<string, unknown>, CHALLENGE_KEYS, OPTIONAL_CHALLENGE_KEYS);
   return issue(signer, CHALLENGE_PURPOSE, picked, challengeProblem(picked));
 }
 
@@ -173,15 +192,15 @@ export async function issueChallenge(signer: Signer, claims: ChallengeClaims): P
  *
  * @param now the current time, Unix seconds.
  * @returns fresh claims, or `undefined` unless the signature is right for purpose `challenge`,
- *   the claims have exactly the keys of {@link ChallengeClaims} with the right types (a known
+ *   the claims have exactly the keys of {@link ChallengeClaims} (`rl` optional) with the right types (a known
  *   level, an integer difficulty 0–32, a `url` that passes {@link isSafeReturnPath}, ids of the
  *   right shape), and `iat <= now + 60` and `now < exp`. Never throws.
  */
 export async function readChallenge(signer: Signer, token: unknown, now: number): Promise<ChallengeClaims | undefined> {
   if (!isTime(now)) return undefined;
-  const c = await read(signer, CHALLENGE_PURPOSE, token, CHALLENGE_KEYS);
+  const c = await read(signer, CHALLENGE_PURPOSE, token, CHALLENGE_KEYS, OPTIONAL_CHALLENGE_KEYS);
   if (c === undefined || challengeProblem(c) !== undefined) return undefined;
-  const claims = pick(c, CHALLENGE_KEYS) as unknown as ChallengeClaims;
+  const claims = pick(c, CHALLENGE_KEYS, OPTIONAL_CHALLENGE_KEYS) as unknown as ChallengeClaims;
   return claims.iat <= now + MAX_CLOCK_SKEW_SECONDS && now < claims.exp ? claims : undefined;
 }
 

@@ -85,6 +85,64 @@ export class RateLimiter {
   }
 
   /**
+   * Names of the fields the enabled rules read: their expressions, counting expressions and
+   * characteristics (`http.request.headers` for `http.request.headers["name"]`), plus
+   * `cf.colo.id`. A caller building values (the firewall middleware) supplies these.
+   */
+  get fields(): string[] {
+    const names = new Set<string>(['cf.colo.id']);
+    for (const rule of this.rules) {
+      if (!rule.enabled) continue;
+      for (const name of [...rule.filter.fields, ...rule.counting.fields]) names.add(name);
+      for (const characteristic of rule.characteristics) names.add(characteristic.split('[', 1)[0]!);
+    }
+    return [...names];
+  }
+
+  /**
+   * True when some enabled rule counts after the response (a counting expression on response
+   * fields, or a score-based rule): the caller should then call {@link RateLimiter.count} with
+   * each answered request.
+   */
+  get countsResponses(): boolean {
+    return this.rules.some((rule) => rule.enabled && rule.countsAfterResponse);
+  }
+
+  /**
+   * The store key of rule `ruleId`'s counter for this request (its characteristic values), or
+   * `undefined` for an unknown rule. With {@link RateLimiter.resetCounter}, this lets a caller
+   * reset the counter later without keeping the request: the firewall middleware signs the key
+   * into the challenge it serves and resets the counter when the challenge is solved.
+   */
+  counterKey(values: FieldValues | ExecutionContext, ruleId: string): string | undefined {
+    const rule = this.rules.find((r) => r.id === ruleId);
+    if (rule === undefined) return undefined;
+    return this.key(rule, this.scheme.context(values), isExecutionContext(values) ? undefined : values);
+  }
+
+  /**
+   * Resets the counter at `key` (from {@link RateLimiter.counterKey}), mitigation included.
+   * Returns false when the store fails (the error goes to `onStoreError`, with the rule id
+   * read from the key); never rejects because of the store.
+   */
+  async resetCounter(key: string): Promise<boolean> {
+    if (typeof key !== 'string') throw invalidArgument(`expected a counter key string, got ${typeof key}`);
+    try {
+      await this.store.reset(key);
+      return true;
+    } catch (error) {
+      let ruleId = '';
+      try {
+        ruleId = String((JSON.parse(key) as unknown[])[1] ?? '');
+      } catch {
+        // Not one of our keys: reported without a rule id.
+      }
+      this.report(error, ruleId);
+      return false;
+    }
+  }
+
+  /**
    * Evaluates the phase for one request: counts it and decides. Never rejects because of the
    * store (see `failOpen`); rejects with `invalid-argument` for bad values or options.
    * `cf.colo.id` and `cf.unique_visitor_id`, when the scheme lacks them, are read from plain
@@ -169,16 +227,8 @@ export class RateLimiter {
    * store.
    */
   async challengePassed(values: FieldValues | ExecutionContext, ruleId: string): Promise<boolean> {
-    const rule = this.rules.find((r) => r.id === ruleId);
-    if (rule === undefined) return false;
-    const context = this.scheme.context(values);
-    try {
-      await this.store.reset(this.key(rule, context, isExecutionContext(values) ? undefined : values));
-      return true;
-    } catch (error) {
-      this.report(error, rule.id);
-      return false;
-    }
+    const key = this.counterKey(values, ruleId);
+    return key === undefined ? false : this.resetCounter(key);
   }
 
   /** The score a response header carries: its first value as a non-negative integer, else 0. */

@@ -355,6 +355,23 @@ describe('challenge and clearance tokens', () => {
     expect(await readClearance(signer, token, NOW, 60)).toEqual(clearance());
   });
 
+  it('carries an optional rate limiting counter key (rl) in challenges, checked like every claim', async () => {
+    const signer = await signerPromise;
+    const key = JSON.stringify([null, 'login', '1', '4:3221225985']);
+    const withKey = challenge({ rl: key });
+    expect(await readChallenge(signer, await issueChallenge(signer, withKey), NOW)).toEqual(withKey);
+    // Absent stays absent (undefined is not signed as a key).
+    const token = await issueChallenge(signer, challenge({ rl: undefined }));
+    expect(Object.keys(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()))).not.toContain('rl');
+    // Malformed or oversized keys are refused at issue, and never read back from a signed token.
+    for (const rl of [42, null, 'x'.repeat(1025), ['a']]) {
+      await expect(issueChallenge(signer, challenge({ rl } as never))).rejects.toThrow(/'rl'/);
+      expect(await readChallenge(signer, await signed('challenge', JSON.stringify({ ...challenge(), rl })), NOW)).toBeUndefined();
+    }
+    // Any other extra claim still makes the token unreadable.
+    expect(await readChallenge(signer, await signed('challenge', JSON.stringify({ ...challenge(), admin: true })), NOW)).toBeUndefined();
+  });
+
   it('keeps the purposes apart: a challenge is not a clearance, nor the reverse', async () => {
     const signer = await signerPromise;
     const both = { level: 'managed', iat: NOW, bind };
