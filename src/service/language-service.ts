@@ -9,6 +9,8 @@
  * @module
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { LineIndex } from '../diagnostics/line-index.js';
+import { lex, T } from './analysis.js';
 import type { Scheme } from '../engine/scheme.js';
 import { SchemeCatalog } from './catalog.js';
 import { complete } from './complete.js';
@@ -39,17 +41,27 @@ export class LanguageService {
   readonly scheme: Scheme;
   /** The phase given in the options, if any. */
   readonly phase: string | undefined;
+  /** Whether the expressions are counting expressions (see {@link LanguageServiceOptions.countingExpression}). */
+  readonly countingExpression: boolean;
   private readonly catalog: SchemeCatalog;
 
   constructor(scheme: Scheme, options: LanguageServiceOptions = {}) {
     this.scheme = scheme;
     this.phase = options.phase ?? scheme.options.phase;
+    this.countingExpression = options.countingExpression === true;
     this.catalog = new SchemeCatalog(scheme, this.phase);
   }
 
-  /** Every diagnostic (errors and warnings) with exact ranges; `[]` for a valid expression. */
+  /**
+   * Every diagnostic (errors and warnings) with exact ranges; `[]` for a valid expression. In
+   * a request phase, a response field outside a counting expression is a
+   * `field-not-available-in-phase` warning: it never has a value there.
+   */
   validate(text: string): Diagnostic[] {
-    return this.scheme.validate(text, this.phase === undefined ? {} : { phase: this.phase });
+    const diagnostics = this.scheme.validate(text, this.phase === undefined ? {} : { phase: this.phase });
+    if (this.phase === undefined || this.countingExpression || !isRequestPhase(this.phase) || diagnostics.some((d) => d.severity === 'error')) return diagnostics;
+    const warnings = responseFieldWarnings(this.scheme, text, this.phase);
+    return warnings.length === 0 ? diagnostics : [...diagnostics, ...warnings].sort((a, b) => a.span.start - b.span.start);
   }
 
   /** Completion proposals at `offset`, and the span of text they replace. */
@@ -76,4 +88,30 @@ export class LanguageService {
   format(text: string, options: FormatOptions = {}): string | undefined {
     return formatExpression(text, { maxNestingDepth: this.scheme.options.maxNestingDepth, ...options });
   }
+}
+
+/** Fields that only have values once the response exists. */
+export const isResponseField = (name: string): boolean => /^(raw\.)?http\.response\.|^cf\.response\./.test(name);
+
+/** Phases that run on the request, before any response: response fields are always missing there. */
+export const isRequestPhase = (phase: string): boolean => phase.startsWith('http_request_') || phase === 'http_ratelimit';
+
+/** A warning per response field named in `text` (each field once), for a request phase. */
+function responseFieldWarnings(scheme: Scheme, text: string, phase: string): Diagnostic[] {
+  const { tokens } = lex(text);
+  const seen = new Set<string>();
+  const warnings: Diagnostic[] = [];
+  let lines: LineIndex | undefined;
+  tokens.forEach((token, i) => {
+    if (token.type !== T.Identifier || tokens[i + 1]?.type === T.LParen || seen.has(token.image)) return;
+    if (!isResponseField(token.image) || scheme.fieldInfo(token.image) === undefined) return;
+    seen.add(token.image);
+    lines ??= new LineIndex(text);
+    const message =
+      phase === 'http_ratelimit'
+        ? `\`${token.image}\` only has a value after the response: a rate limiting rule's expression runs on the request, so use it in \`counting_expression\``
+        : `\`${token.image}\` only has a value in response phases; in ${phase} it is always missing`;
+    warnings.push({ code: 'field-not-available-in-phase', severity: 'warning', message, span: { start: token.start, end: token.end }, ...lines.position(token.start) });
+  });
+  return warnings;
 }

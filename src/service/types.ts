@@ -17,6 +17,13 @@ export interface LanguageServiceOptions {
    * validation reports functions not offered there, and completion leaves them out.
    */
   phase?: string;
+  /**
+   * The expressions are rate limiting rules' `counting_expression`s, which run after the
+   * response: response fields (`http.response.*`) are valid in them. Elsewhere in a request
+   * phase (`http_request_*`, `http_ratelimit`), validation warns that a response field is
+   * always missing (`field-not-available-in-phase`). Default false.
+   */
+  countingExpression?: boolean;
 }
 
 /** What a completion item stands for; editors pick an icon from it. */

@@ -101,9 +101,15 @@ describe('findExpressions', () => {
     expect(values(`[{"phase": "p", "rules": [${rule}]}]`)).toEqual([['ssl', 'p']]);
   });
 
-  it('reads rate-limiting counting expressions', () => {
+  it('reads rate-limiting counting expressions, marked as such; rules with a ratelimit block are of http_ratelimit unless the document says', () => {
     const text = '{"rules": [{"expression": "ssl", "ratelimit": {"counting_expression": "http.host eq \\"a\\""}}, {"expression": "ssl", "ratelimit": {"counting_expression": ""}}]}';
-    expect(values(text)).toEqual([['ssl', undefined], ['http.host eq "a"', undefined], ['ssl', undefined]]);
+    expect(values(text)).toEqual([['ssl', 'http_ratelimit'], ['http.host eq "a"', 'http_ratelimit'], ['ssl', 'http_ratelimit']]);
+    expect(findExpressions(text)!.map((e) => e.counting === true)).toEqual([false, true, false]);
+    const mixed = '{"phase": "p", "rules": [{"expression": "ssl", "ratelimit": {"counting_expression": "x"}}, {"expression": "y"}]}';
+    expect(values(mixed)).toEqual([['ssl', 'p'], ['x', 'p'], ['y', 'p']]);
+    expect(findExpressions('[{"expression": "y", "action": "block"}]')![0]!.phase).toBeUndefined();
+    // Mid-edit (not JSON yet), the scan still marks counting expressions.
+    expect(findExpressions('{"rules": [{"expression": "a", "ratelimit": {"counting_expression": "b"')!.map((e) => [e.string.value, e.counting === true])).toEqual([['a', false], ['b', true]]);
   });
 
   it('ignores other JSON', () => {

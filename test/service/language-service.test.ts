@@ -41,6 +41,29 @@ describe('validate', () => {
   });
 });
 
+describe('response fields by phase', () => {
+  const text = 'http.response.code eq 401 and http.host eq "a" and http.response.code ne 0 and any(http.response.headers["x"][*] eq "1")';
+
+  it('warns once per response field in a request phase, where it never has a value', () => {
+    expect(located(text, firewall)).toEqual(['field-not-available-in-phase:warning:http.response.code', 'field-not-available-in-phase:warning:http.response.headers']);
+    expect(firewall.validate(text)[0]!.message).toContain('only has a value in response phases; in http_request_firewall_custom it is always missing');
+    expect(firewall.validate(text)[0]).toMatchObject({ line: 1, column: 1 });
+  });
+
+  it('in a rate limiting rule, points to counting_expression; a counting expression may use them', () => {
+    const rule = new LanguageService(cloudflareScheme(), { phase: 'http_ratelimit' });
+    expect(rule.validate(text)[0]!.message).toContain('use it in `counting_expression`');
+    const counting = new LanguageService(cloudflareScheme(), { phase: 'http_ratelimit', countingExpression: true });
+    expect(counting.validate(text)).toEqual([]);
+  });
+
+  it('says nothing in response phases, without a phase, or when the expression has errors', () => {
+    expect(new LanguageService(cloudflareScheme(), { phase: 'http_response_headers_transform' }).validate(text)).toEqual([]);
+    expect(service.validate(text)).toEqual([]);
+    expect(located('http.response.code eq "x"', firewall).map((d) => d.split(':')[0])).not.toContain('field-not-available-in-phase');
+  });
+});
+
 describe('speed', () => {
   const text =
     '(http.request.uri.path contains "/wp-admin" or http.request.uri.path matches "^/xmlrpc\\.php$") and not ip.src in {192.0.2.0/24 198.51.100.0/24} ' +

@@ -66,6 +66,21 @@ describe('wirefilter-lsp over stdio', () => {
     expect(unknown.range.start.line).toBe(5);
   });
 
+  it('in rate limiting rules, warns on response fields in the expression and accepts them in counting_expression', async () => {
+    const uri = 'file:///rules/ratelimit.json';
+    const text = [
+      '{ "phase": "http_ratelimit", "rules": [',
+      '  { "ref": "login", "expression": "http.request.uri.path eq \\"/login\\" and http.response.code eq 401", "action": "block",',
+      '    "ratelimit": { "characteristics": ["cf.colo.id", "ip.src"], "period": 60, "requests_per_period": 5,',
+      '      "counting_expression": "http.request.uri.path eq \\"/login\\" and http.response.code eq 401" } }',
+      '] }',
+    ].join('\n');
+    await client.open(uri, 'json', text);
+    const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
+    expect(diagnostics.map((d) => [d.code, d.range.start.line, d.severity])).toEqual([['field-not-available-in-phase', 1, 2]]);
+    expect(diagnostics[0]!.message).toContain('counting_expression');
+  });
+
   it('updates diagnostics on change', async () => {
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: WF, version: 2 },

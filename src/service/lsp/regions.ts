@@ -14,6 +14,8 @@ export interface ExpressionRegion {
   text: string;
   /** The phase the expression is for, when the document says (a ruleset's `phase`). */
   phase?: string;
+  /** A rate limiting rule's counting expression (response fields are valid there). */
+  counting?: boolean;
   /** Document offset of an expression offset (`0…text.length`). */
   toDocument(offset: number): number;
   /** Expression offset of a document offset, or `undefined` when it is outside the expression. */
@@ -48,13 +50,14 @@ export function expressionRegions(kind: DocumentKind, text: string): ExpressionR
       json: false,
     }];
   }
-  return (findExpressions(text) ?? []).map(({ string, phase }) => jsonRegion(string, phase));
+  return (findExpressions(text) ?? []).map(({ string, phase, counting }) => jsonRegion(string, phase, counting === true));
 }
 
-function jsonRegion(string: JsonString, phase: string | undefined): ExpressionRegion {
+function jsonRegion(string: JsonString, phase: string | undefined, counting: boolean): ExpressionRegion {
   return {
     text: string.value,
     ...(phase !== undefined && { phase }),
+    ...(counting && { counting }),
     toDocument: (offset) => documentOffset(string, offset),
     // Inside the quotes only: the cursor on a quote belongs to the JSON, not the expression.
     fromDocument: (offset) => (offset > string.start && offset < string.end ? decodedIndex(string, offset) : undefined),

@@ -12,11 +12,18 @@ import { jsonString, parseJsonNodes, scanStrings, type JsonNode, type JsonString
 export interface EmbeddedExpression {
   /** The JSON string holding the expression (decoded value and offset map). */
   string: JsonString;
-  /** The phase of the ruleset it belongs to, when the document says. */
+  /**
+   * The phase of the ruleset it belongs to, when the document says; `http_ratelimit` for a
+   * rule with a `ratelimit` block in a document that names no phase.
+   */
   phase?: string;
+  /** True for a rate limiting rule's `ratelimit.counting_expression` (response fields are valid there). */
+  counting?: boolean;
 }
 
 type JsonObject = JsonNode & { kind: 'object' };
+
+const RATE_LIMITING_PHASE = 'http_ratelimit';
 type JsonStringNode = JsonNode & { kind: 'string' };
 
 function member(node: JsonNode | undefined, name: string): JsonNode | undefined {
@@ -34,15 +41,17 @@ const isRuleset = (node: JsonNode): node is JsonObject => node.kind === 'object'
 /** `text` is the document's: the offset maps of expressions are made from it. */
 function fromRule(text: string, rule: JsonNode, phase: string | undefined, out: EmbeddedExpression[]): void {
   if (rule.kind !== 'object') return;
-  const add = (node: JsonStringNode): void => {
+  const rateLimit = member(rule, 'ratelimit');
+  const rulePhase = phase ?? (rateLimit?.kind === 'object' ? RATE_LIMITING_PHASE : undefined);
+  const add = (node: JsonStringNode, counting: boolean): void => {
     const string = jsonString(text, node);
-    out.push(phase === undefined ? { string } : { string, phase });
+    out.push({ string, ...(rulePhase !== undefined && { phase: rulePhase }), ...(counting && { counting }) });
   };
   const expression = stringMember(rule, 'expression');
-  if (expression !== undefined) add(expression);
+  if (expression !== undefined) add(expression, false);
   // An empty counting expression means "same as the rule expression": nothing to check.
-  const counting = stringMember(member(rule, 'ratelimit'), 'counting_expression');
-  if (counting !== undefined && counting.value !== '') add(counting);
+  const counting = stringMember(rateLimit, 'counting_expression');
+  if (counting !== undefined && counting.value !== '') add(counting, true);
 }
 
 function fromRuleset(text: string, ruleset: JsonObject, out: EmbeddedExpression[]): void {
@@ -99,9 +108,8 @@ function scanExpressions(text: string): EmbeddedExpression[] | undefined {
     const value = strings[i + 1]!;
     if (key.after !== ':' || value.before !== ':') continue;
     if (key.string.value === 'phase' && phase === undefined) phase = value.string.value;
-    if (key.string.value === 'expression' || (key.string.value === 'counting_expression' && value.string.value !== '')) {
-      out.push({ string: value.string });
-    }
+    if (key.string.value === 'expression') out.push({ string: value.string });
+    else if (key.string.value === 'counting_expression' && value.string.value !== '') out.push({ string: value.string, counting: true });
   }
   if (out.length === 0) return undefined;
   return phase === undefined ? out : out.map((e) => ({ ...e, phase }));

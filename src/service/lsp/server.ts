@@ -183,16 +183,16 @@ export function startServer(connection: Connection): void {
     settle(connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message }));
   };
 
-  const service = (phase: string | undefined): LanguageService => {
-    const key = phase ?? '';
+  const service = (phase: string | undefined, countingExpression = false): LanguageService => {
+    const key = `${phase ?? ''}${countingExpression ? '\u0000counting' : ''}`;
     let found = services.get(key);
     if (found === undefined) {
-      found = new LanguageService(scheme, phase === undefined ? {} : { phase });
+      found = new LanguageService(scheme, { ...(phase !== undefined && { phase }), ...(countingExpression && { countingExpression }) });
       services.set(key, found);
     }
     return found;
   };
-  const serviceFor = (region: ExpressionRegion): LanguageService => service(region.phase ?? settings.phase);
+  const serviceFor = (region: ExpressionRegion): LanguageService => service(region.phase ?? settings.phase, region.counting === true);
 
   /** Builds the scheme from the settings; a bad scheme file falls back to Cloudflare's. */
   const loadScheme = (): void => {
@@ -276,7 +276,7 @@ export function startServer(connection: Connection): void {
     const diagnostics: LspDiagnostic[] = [];
     for (const region of regions) {
       const phase = region.phase ?? settings.phase ?? '';
-      const key = `${phase}\u0000${region.text}`;
+      const key = `${phase}\u0000${region.counting === true ? 'counting' : ''}\u0000${region.text}`;
       let found = used.get(key);
       if (found === undefined) {
         found = previous.get(key) ?? serviceFor(region).validate(region.text);
