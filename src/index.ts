@@ -67,6 +67,8 @@ export type {
 export { renderTrace } from './ruleset/trace.js';
 export { RateLimiter } from './ratelimit/limiter.js';
 export { memoryStore } from './ratelimit/memory-store.js';
+export { lintRateLimitPlan, RATE_LIMIT_PLANS, RATE_LIMIT_PLAN_LIMITS, SUPPORTED_DURATIONS } from './ratelimit/plan.js';
+export type { RateLimitPlan, RateLimitPlanLimits } from './ratelimit/plan.js';
 export type { MemoryStore, MemoryStoreOptions } from './ratelimit/memory-store.js';
 export type {
   RateLimitAction,

@@ -15,6 +15,7 @@ import { countLevels, expressionRegion, type Finding } from './findings.js';
 import { collect, collectInputs } from './inputs.js';
 import { CliError, EXIT_OK, EXIT_PROBLEMS, isObject, parseCount, type Io } from './io.js';
 import { expressionNode, expressionPath, ruleSummaries, type RulesetFile } from './ruleset-file.js';
+import { ratelimitPlanFindings } from './ratelimit-file.js';
 import { loadScheme } from './setup.js';
 
 /** Cloudflare plans, in order. */
@@ -135,9 +136,10 @@ export function lintExpression(scheme: Scheme, expression: string, rules: LintRu
 }
 
 /** The CLI's lint rules for a ruleset file: per-rule expressions, actions and the rule count. */
-export function lintRulesetFile(scheme: Scheme, file: RulesetFile, rules: LintRules): Finding[] {
+export function lintRulesetFile(scheme: Scheme, file: RulesetFile, rules: LintRules, only?: readonly number[]): Finding[] {
   const findings: Finding[] = [];
-  const summaries = ruleSummaries(file);
+  // `only`: the custom rules of a file that also holds rate limiting rules (linted apart).
+  const summaries = only === undefined ? ruleSummaries(file) : ruleSummaries(file).filter((r) => only.includes(r.index));
   for (const rule of summaries) {
     const raw = file.rules[rule.index];
     if (!isObject(raw) || typeof raw.expression !== 'string') continue;
@@ -203,7 +205,10 @@ async function runLint(targets: string[], options: LintOptions, io: Io): Promise
       })),
     );
   }
-  for (const { file } of report.loaded) extra.push(...lintRulesetFile(setup.scheme, file, { ...rules, phase: WAF_CUSTOM_RULES_PHASE }));
+  for (const { file, shape } of report.loaded) {
+    if (shape.custom.length > 0) extra.push(...lintRulesetFile(setup.scheme, file, { ...rules, phase: WAF_CUSTOM_RULES_PHASE }, shape.kind === 'custom' ? undefined : shape.custom));
+    if (options.plan !== undefined) extra.push(...ratelimitPlanFindings(setup.scheme, file, shape, options.plan));
+  }
   for (const f of extra) {
     if (f.region === undefined && f.span !== undefined) {
       f.region = expressionRegion(f.expression!, f.span);
@@ -229,7 +234,8 @@ export function lintCommand(cli: CommandContext): Command {
     .description(
       'Everything `check` reports, plus warnings: rules that can never run, skip rules placed after the rules they should exempt, ' +
         'block rules after challenges, deprecated fields, unknown lists, disabled rules that would not load, ' +
-        'fields that have no value in the phase, and (with --plan) fields, operators, actions and rule counts the plan does not include.\n' +
+        'fields that have no value in the phase, and (with --plan) fields, operators, actions and rule counts the plan does not include; ' +
+        'for rate limiting rules, the plan\'s rule count, periods, mitigation timeouts, characteristics, fields, counting expressions and challenge/throttle behaviour (plan-* codes).\n' +
         'Exits 1 on errors, or when warnings exceed --max-warnings.',
     )
     .argument('[inputs...]', 'ruleset files, expression files, expressions, or - for stdin')
@@ -244,6 +250,7 @@ export function lintCommand(cli: CommandContext): Command {
 Examples:
   $ wirefilter lint examples/ruleset.json --lists examples/lists.json
   $ wirefilter lint rules.json --plan pro --max-warnings 0
+  $ wirefilter lint examples/ratelimit.json --plan business
   $ wirefilter lint rules.json --format sarif > lint.sarif`,
   );
   return command.action(async (targets: string[], options: LintOptions) => {

@@ -13,14 +13,26 @@
 import { createReadStream, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
-import { Command } from 'commander';
-import { type Decision, type EvaluateOptions, type ExecutionContext, type ExplanationNode, type Filter, type Ruleset, type Scheme, WAF_CUSTOM_RULES_PHASE } from '../index.js';
+import { Command, Option } from 'commander';
+import {
+  type Decision,
+  type EvaluateOptions,
+  type ExecutionContext,
+  type ExplanationNode,
+  type Filter,
+  type RateLimitAlgorithm,
+  Ruleset,
+  type Scheme,
+  WAF_CUSTOM_RULES_PHASE,
+} from '../index.js';
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
 import { oneLine } from './eval.js';
 import { generateRequests } from './generate.js';
 import { CliError, displayPath, resolvePath, EXIT_OK, pad, parseCount, parseTime, plural, statRegularFile, truncate, writeJson, type Colors, type Io } from './io.js';
 import { MAX_LINE_BYTES, readLines } from './lines.js';
-import { readRulesetFile, requireRuleset, ruleSummaries, type RuleSummary } from './ruleset-file.js';
+import { RATE_LIMIT_PHASE, requireCustomRules, rulesetShape } from './ratelimit-file.js';
+import { parseRate, RateLimitReplay } from './ratelimit-replay.js';
+import { readRulesetFile, requireRuleset, ruleSummaries, type RulesetFile, type RuleSummary } from './ruleset-file.js';
 import { loadScheme } from './setup.js';
 import { TopK } from './topk.js';
 import { readRequest, requestProblems, type RequestInput } from './values.js';
@@ -34,6 +46,9 @@ interface ReplayOptions extends CommonOptions, SchemeOptions {
   stats?: boolean;
   strict?: boolean;
   maxLineBytes: string;
+  ratelimit?: string;
+  rate?: string;
+  algorithm: RateLimitAlgorithm;
 }
 
 /** Malformed lines whose details are kept (the rest are only counted). */
@@ -214,7 +229,7 @@ async function* requests(
   strict: Scheme | undefined,
   position: { bytes: number },
   maxLineBytes: number,
-): AsyncGenerator<RequestInput> {
+): AsyncGenerator<RequestInput & { line?: number }> {
   if (source.kind === 'generate') {
     for (const request of generateRequests({ count: source.count, seed: source.seed })) {
       position.bytes++;
@@ -245,7 +260,7 @@ async function* requests(
         continue;
       }
     }
-    yield request;
+    yield { ...request, line: number };
   }
 }
 
@@ -296,7 +311,7 @@ interface ReplayMeta {
 }
 
 /** The summary as text. */
-function summaryText(stats: ReplayStats, meta: ReplayMeta, top: number, c: Colors): string {
+function summaryText(stats: ReplayStats, meta: ReplayMeta, top: number, c: Colors, extra: readonly string[] = []): string {
   const out: string[] = [];
   const rate = Math.round(stats.requests / Math.max(meta.seconds, 1e-9));
   out.push(
@@ -328,9 +343,9 @@ function summaryText(stats: ReplayStats, meta: ReplayMeta, top: number, c: Color
     }
   }
 
-  out.push('', `${c.bold('Rules')} ${c.dim('(hits = requests the rule matched and acted on; in evaluation order)')}`);
+  if (stats.rules.length > 0) out.push('', `${c.bold('Rules')} ${c.dim('(hits = requests the rule matched and acted on; in evaluation order)')}`);
   const labelWidth = Math.min(34, Math.max(...stats.rules.map((r) => r.rule.label.length), 4));
-  out.push(c.dim(`  ${pad('#', 3, 'right')} ${pad('rule', labelWidth)} ${pad('action', 17)} ${pad('hits', 8, 'right')} ${pad('share', 6, 'right')}  other events`));
+  if (stats.rules.length > 0) out.push(c.dim(`  ${pad('#', 3, 'right')} ${pad('rule', labelWidth)} ${pad('action', 17)} ${pad('hits', 8, 'right')} ${pad('share', 6, 'right')}  other events`));
   for (const r of stats.rules) {
     const index = pad(String(r.rule.index + 1), 3, 'right');
     const label = pad(truncate(r.rule.label, labelWidth), labelWidth);
@@ -351,6 +366,8 @@ function summaryText(stats: ReplayStats, meta: ReplayMeta, top: number, c: Color
     }
   }
 
+  out.push(...extra);
+
   if (stats.malformed > 0) {
     out.push('', c.yellow(c.bold(`Malformed lines (${num(stats.malformed)}, skipped)`)));
     for (const { line, error } of stats.malformedLines) out.push(`  line ${line}: ${error}`);
@@ -370,7 +387,20 @@ const sum = (row: Map<string, number>): number => [...row.values()].reduce((a, b
 async function runReplay(rulesetPath: string, traffic: string | undefined, options: ReplayOptions, io: Io): Promise<number> {
   const setup = loadScheme(options, io.cwd);
   const file = readRulesetFile(rulesetPath, io.cwd);
-  const ruleset: Ruleset = requireRuleset(setup.scheme, file);
+  // The file's custom rules; its rate limiting rules (a http_ratelimit file, or the `ratelimit`
+  // rules of a mixed file) or those of --ratelimit run after them.
+  const shape = rulesetShape(file);
+  const ruleset: Ruleset =
+    shape.kind === 'custom' ? requireRuleset(setup.scheme, file) : shape.kind === 'mixed' ? requireCustomRules(setup.scheme, file, shape.custom) : new Ruleset(setup.scheme, []);
+  let limits: { file: RulesetFile; indexes: number[] } | undefined = shape.rateLimit.length > 0 ? { file, indexes: shape.rateLimit } : undefined;
+  if (options.ratelimit !== undefined) {
+    if (limits !== undefined) throw new CliError(`${file.display} already holds rate limiting rules; give them either there or with --ratelimit`);
+    const other = readRulesetFile(options.ratelimit, io.cwd);
+    const otherShape = rulesetShape(other);
+    if (otherShape.kind !== 'ratelimit') throw new CliError(`--ratelimit: ${other.display} is not a rate limiting ruleset (phase ${RATE_LIMIT_PHASE}, or rules with \`ratelimit\` blocks)`);
+    limits = { file: other, indexes: otherShape.rateLimit };
+  }
+  if (options.rate !== undefined && limits === undefined) throw new CliError('--rate only applies with rate limiting rules (--ratelimit)');
   const top = parseCount(options.top, '--top', 0);
   const maxLineBytes = parseCount(options.maxLineBytes, '--max-line-bytes', 1);
   let source: Source;
@@ -386,7 +416,10 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
     source = { kind: 'file', file: resolvePath(traffic, io.cwd) };
   }
   const defaultNow = options.now !== undefined ? parseTime(options.now, '--now') : Date.now() / 1000;
-  const stats = new ReplayStats(setup.scheme, ruleSummaries(file), Math.max(top * 20, 512), top > 0);
+  const summaries = shape.kind === 'custom' ? ruleSummaries(file) : ruleSummaries(file).filter((r) => shape.custom.includes(r.index));
+  const stats = new ReplayStats(setup.scheme, summaries, Math.max(top * 20, 512), top > 0);
+  const rate = options.rate !== undefined ? parseRate(options.rate) : undefined;
+  const limiting = limits === undefined ? undefined : new RateLimitReplay(setup.scheme, limits.file, limits.indexes, options.algorithm, { ...(rate !== undefined && { rate }), start: defaultNow });
   const progress = createProgress(io, source, options.progress);
   const position = { bytes: 0 };
   const evaluate: EvaluateOptions = {};
@@ -395,10 +428,13 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
   try {
     for await (const request of requests(source, io, stats, options.strict === true ? setup.scheme : undefined, position, maxLineBytes)) {
       evaluate.clearance = request.clearance;
-      evaluate.now = request.now ?? defaultNow;
+      const time = limiting?.timeOf(request, request.line);
+      evaluate.now = time ?? request.now ?? defaultNow;
       evaluate.xhr = request.xhr === true;
       const context = setup.scheme.context(request.values);
-      stats.record(ruleset.evaluate(context, evaluate), context, request.category);
+      const decision = ruleset.evaluate(context, evaluate);
+      stats.record(decision, context, request.category);
+      if (limiting !== undefined) await limiting.process(request.values, context, decision, time!);
       if (stats.requests >= next) {
         next += 2000;
         progress.update(stats.requests, position.bytes);
@@ -410,7 +446,7 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
   const seconds = (performance.now() - started) / 1000;
   const meta: ReplayMeta = {
     source: source.kind === 'generate' ? `generated traffic (seed ${source.seed})` : source.kind === 'file' ? displayPath(source.file, io.cwd) : 'standard input',
-    ruleset: `${file.display} (${plural(file.rules.length, 'rule')})`,
+    ruleset: shape.kind === 'ratelimit' ? 'no custom rules' : `${file.display} (${plural(summaries.length, 'rule')})`,
     seconds,
   };
   if (options.stats === true) {
@@ -422,8 +458,8 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
       cpuSystemSeconds: usage.systemCPUTime / 1e6,
     };
   }
-  if (options.format === 'json') writeJson(io, summaryJson(stats, meta, top));
-  else io.out(summaryText(stats, meta, top, io.c));
+  if (options.format === 'json') writeJson(io, { ...summaryJson(stats, meta, top), ...(limiting !== undefined && { ratelimit: limiting.json() }) });
+  else io.out(summaryText(stats, meta, top, io.c, limiting?.text(io.c)));
   return EXIT_OK;
 }
 
@@ -435,7 +471,11 @@ export function replayCommand(cli: CommandContext): Command {
       'Evaluate a ruleset against every request of an NDJSON file (one request per line: field values, or ' +
         '{"values": {...}, "clearance"?: {...}, "now"?: <Unix seconds>, "xhr"?: bool, "category"?: "label"}), read as a stream with bounded memory, ' +
         'or against requests from the built-in generator (--generate). Prints decisions by action (and by category when lines have one), ' +
-        'hits per rule, the most frequent matched values per rule, malformed lines with their line numbers, and the throughput.',
+        'hits per rule, the most frequent matched values per rule, malformed lines with their line numbers, and the throughput.\n' +
+        `With rate limiting rules (--ratelimit <file>, phase ${RATE_LIMIT_PHASE}; or the rate limiting rules of the ruleset file itself), ` +
+        'they run after the custom rules on the requests those let through (and did not skip the phase for), in traffic order at each request\'s time: ' +
+        '"now", else the field http.request.timestamp.sec (+ .msec); requests without one are an error unless --rate spaces them evenly from --now. ' +
+        'Prints per rate limiting rule the requests matched, counted and acted on (by action), the first and last action, and the peak rate of one counter.',
     )
     .argument('<ruleset>', 'ruleset file (Rulesets API JSON)')
     .argument('[traffic]', 'NDJSON file, or - for standard input')
@@ -445,6 +485,9 @@ export function replayCommand(cli: CommandContext): Command {
     .option('--now <time>', 'time for lines without "now" (Unix seconds or ISO 8601; default: the clock)')
     .option('--strict', 'treat lines with unknown fields or values of the wrong type as malformed')
     .option('--max-line-bytes <n>', 'longest line read; longer lines are skipped as malformed without being held in memory', String(MAX_LINE_BYTES))
+    .option('--ratelimit <file>', `rate limiting rules (${RATE_LIMIT_PHASE} ruleset) to run after the custom rules`)
+    .option('--rate <requests/s>', 'with rate limiting: space requests without a time of their own this many per second, from --now')
+    .addOption(new Option('--algorithm <name>', 'rate limiting counter algorithm').choices(['sliding-window', 'sliding-log']).default('sliding-window'))
     .option('--no-progress', 'no progress bar (it is only shown when standard error is a terminal)')
     .option('--stats', 'report peak memory (RSS), heap and CPU time');
   withScheme(withCommon(command));
@@ -455,7 +498,8 @@ Examples:
   $ wirefilter replay examples/ruleset.json --lists examples/lists.json --generate 100000 --seed 1
   $ wirefilter generate --count 100000 --seed 1 > traffic.ndjson
   $ wirefilter replay examples/ruleset.json traffic.ndjson --lists examples/lists.json --stats
-  $ cat traffic.ndjson | wirefilter replay examples/ruleset.json - --lists examples/lists.json --format json`,
+  $ cat traffic.ndjson | wirefilter replay examples/ruleset.json - --lists examples/lists.json --format json
+  $ wirefilter replay examples/ruleset.json examples/ratelimit-traffic.ndjson --lists examples/lists.json --ratelimit examples/ratelimit.json`,
   );
   return command.action(async (ruleset: string, traffic: string | undefined, options: ReplayOptions) => cli.done(await runReplay(ruleset, traffic, options, cli.io(options))));
 }

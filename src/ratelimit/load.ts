@@ -14,6 +14,7 @@ import { BLOCK_CONTENT_TYPES } from '../ruleset/actions.js';
 import { ProblemList } from '../ruleset/load.js';
 import type { BlockResponse, RulesetProblem } from '../ruleset/types.js';
 import { COLO_CHARACTERISTIC, parseCharacteristic, VISITOR_CHARACTERISTIC, type CharacteristicReader } from './characteristics.js';
+import { expressionReferences, isCustomList } from './plan.js';
 import type { RateLimitAction, RateLimitRulesetSource } from './types.js';
 
 /**
@@ -207,6 +208,17 @@ function loadRule(scheme: Scheme, raw: unknown, index: number, label: string, pr
   }
   const toOrigin = limits.requests_to_origin ?? true;
   if (typeof toOrigin !== 'boolean') report('invalid-ratelimit', '`requests_to_origin` must be true or false', at('requests_to_origin'));
+  // cloudflare-docs, rate limiting parameters, "Configuration restrictions": custom lists need
+  // cached requests counted (`requests_to_origin: false`), and a counting expression cannot
+  // combine response fields with custom lists. Only an explicit `true` is refused.
+  const ruleLists = customLists(scheme, raw.expression);
+  const countingLists = customLists(scheme, countingText);
+  if (limits.requests_to_origin === true && ruleLists.length + countingLists.length > 0) {
+    report('requests-to-origin-with-lists', `rules using custom lists (${[...new Set([...ruleLists, ...countingLists])].join(', ')}) must count cached requests too: set \`requests_to_origin\` to false`, at('requests_to_origin'));
+  }
+  if (counting !== undefined && counting !== filter && counting.fields.some(isResponseField) && countingLists.length > 0) {
+    report('response-fields-with-lists', `a counting expression cannot combine response fields (${counting.fields.filter(isResponseField).join(', ')}) with custom lists (${countingLists.join(', ')})`, at('counting_expression'));
+  }
   if (!ok || filter === undefined || counting === undefined) return undefined;
   return {
     index,
@@ -225,6 +237,12 @@ function loadRule(scheme: Scheme, raw: unknown, index: number, label: string, pr
     requestsToOrigin: toOrigin as boolean,
     ...(response !== undefined && { response }),
   };
+}
+
+/** The custom lists (`$name`, not Cloudflare's managed `$cf.…`) an expression names. */
+function customLists(scheme: Scheme, expression: unknown): string[] {
+  if (typeof expression !== 'string' || expression === '') return [];
+  return [...new Set(expressionReferences(scheme, expression).filter((r) => r.kind === 'list' && isCustomList(r.name)).map((r) => `$${r.name}`))];
 }
 
 /** The field score-based rules read their score header from. */
