@@ -22,6 +22,7 @@ export { parseType } from './scheme/types.js';
 export type { Type } from './scheme/types.js';
 export { isIpAddress } from './values/ip.js';
 export { cloudflareScheme, CLOUDFLARE_FIELDS, MANAGED_IP_LISTS, WAF_CUSTOM_RULES_PHASE } from './cloudflare/scheme.js';
+export { isRequestPhase, isResponseField } from './functions/phases.js';
 export type { CloudflareSchemeConfig, CatalogueField } from './cloudflare/scheme.js';
 export { requestFields, DERIVED_FIELDS } from './cloudflare/request/fields.js';
 export type {

@@ -7,7 +7,7 @@
  * @module
  */
 import { Command, Option } from 'commander';
-import { type Diagnostic, LineIndex, renderDiagnostic, type Scheme, type Span, WAF_CUSTOM_RULES_PHASE } from '../index.js';
+import { type Diagnostic, isRequestPhase, isResponseField, LineIndex, renderDiagnostic, type Scheme, type Span, WAF_CUSTOM_RULES_PHASE } from '../index.js';
 import type { ast } from '../index.js';
 import { checkInputs, writeFindings } from './check.js';
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
@@ -36,11 +36,6 @@ export function requiredPlan(note: string): Plan | undefined {
 
 const rank = (plan: Plan): number => PLANS.indexOf(plan);
 
-/** Fields that only have values in response phases. */
-const isResponseField = (name: string): boolean => /^(raw\.)?http\.response\.|^cf\.response\./.test(name);
-
-/** Request phases (where response fields are always missing). */
-const isRequestPhase = (phase: string): boolean => phase.startsWith('http_request_') || phase === 'http_ratelimit';
 
 interface Use {
   kind: 'field' | 'matches';

@@ -40,3 +40,13 @@ export const MAGIC_FIREWALL_RULES = 'magic_transit';
 
 /** Every Transform Rules phase: URL rewrites, request and response header modification. */
 export const TRANSFORM_RULES: readonly string[] = [URL_REWRITE_RULES, REQUEST_HEADER_RULES, RESPONSE_HEADER_RULES];
+
+/**
+ * Fields that only have values once the response exists (`http.response.*`, its `raw.` form,
+ * `cf.response.*`): always missing in a request phase, valid in response phases and in rate
+ * limiting rules' counting expressions.
+ */
+export const isResponseField = (name: string): boolean => /^(raw\.)?http\.response\.|^cf\.response\./.test(name);
+
+/** Phases that run on the request, before any response exists (`http_request_*`, `http_ratelimit`). */
+export const isRequestPhase = (phase: string): boolean => phase.startsWith('http_request_') || phase === RATE_LIMITING_RULES;

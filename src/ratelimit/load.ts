@@ -9,7 +9,7 @@ import { WirefilterError } from '../diagnostics/errors.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import type { Filter } from '../engine/filter.js';
 import type { Scheme } from '../engine/scheme.js';
-import { RATE_LIMITING_RULES } from '../functions/phases.js';
+import { isResponseField, RATE_LIMITING_RULES } from '../functions/phases.js';
 import { BLOCK_CONTENT_TYPES } from '../ruleset/actions.js';
 import { ProblemList } from '../ruleset/load.js';
 import type { BlockResponse, RulesetProblem } from '../ruleset/types.js';
@@ -248,8 +248,6 @@ function customLists(scheme: Scheme, expression: unknown): string[] {
 /** The field score-based rules read their score header from. */
 export const RESPONSE_HEADERS = 'http.response.headers';
 
-/** Fields of the response phase: only known after the origin answered. */
-export const isResponseField = (name: string): boolean => name.startsWith('http.response.');
 
 type Report = (code: string, message: string, where: string, severity?: 'error' | 'warning', extra?: Partial<RulesetProblem>) => void;
 

@@ -10,6 +10,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { LineIndex } from '../diagnostics/line-index.js';
+import { isRequestPhase, isResponseField } from '../functions/phases.js';
 import { lex, T } from './analysis.js';
 import type { Scheme } from '../engine/scheme.js';
 import { SchemeCatalog } from './catalog.js';
@@ -89,12 +90,6 @@ export class LanguageService {
     return formatExpression(text, { maxNestingDepth: this.scheme.options.maxNestingDepth, ...options });
   }
 }
-
-/** Fields that only have values once the response exists. */
-export const isResponseField = (name: string): boolean => /^(raw\.)?http\.response\.|^cf\.response\./.test(name);
-
-/** Phases that run on the request, before any response: response fields are always missing there. */
-export const isRequestPhase = (phase: string): boolean => phase.startsWith('http_request_') || phase === 'http_ratelimit';
 
 /** A warning per response field named in `text` (each field once), for a request phase. */
 function responseFieldWarnings(scheme: Scheme, text: string, phase: string): Diagnostic[] {
