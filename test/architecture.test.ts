@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './cli/run.js';
 
 /** The floors, lowest first (README "Where things are"). */
-const FLOORS = ['diagnostics', 'values', 'scheme', 'syntax', 'functions', 'check', 'compile', 'engine', 'cloudflare', 'ruleset', 'ratelimit', 'middleware', 'json', 'node', 'service', 'index', 'cli'];
+const FLOORS = ['diagnostics', 'values', 'scheme', 'syntax', 'functions', 'check', 'compile', 'engine', 'cloudflare', 'ruleset', 'ratelimit', 'bots', 'middleware', 'json', 'node', 'service', 'index', 'cli'];
 
 /** Entry points a program or the playground may import (src-relative, without extension). */
-const PUBLIC_ENTRIES = ['index', 'service/index', 'service/codemirror/index'];
+const PUBLIC_ENTRIES = ['index', 'service/index', 'service/codemirror/index', 'bots/index'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {

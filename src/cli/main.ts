@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { botsCommand } from './bots.js';
 import { checkCommand } from './check.js';
 import { TOOL } from './command.js';
 import { evalCommand } from './eval.js';
@@ -41,7 +42,7 @@ Start here:
   $ wirefilter check examples/ruleset.json --lists examples/lists.json
   $ wirefilter replay examples/ruleset.json --lists examples/lists.json --generate 100000 --seed 1`,
   );
-  for (const command of [checkCommand(cli), fmtCommand(cli), lintCommand(cli), evalCommand(cli), replayCommand(cli), testCommand(cli), generateCommand(cli)]) {
+  for (const command of [checkCommand(cli), fmtCommand(cli), lintCommand(cli), evalCommand(cli), replayCommand(cli), testCommand(cli), generateCommand(cli), botsCommand(cli)]) {
     // Commands built with `new Command()` do not inherit these settings from the program.
     command.exitOverride().configureOutput(output).showSuggestionAfterError(true).helpOption('-h, --help', 'show help');
     program.addCommand(command);
