@@ -25,6 +25,24 @@ export { cloudflareScheme, CLOUDFLARE_FIELDS, MANAGED_IP_LISTS, WAF_CUSTOM_RULES
 export { isRequestPhase, isResponseField } from './functions/phases.js';
 export type { CloudflareSchemeConfig, CatalogueField } from './cloudflare/scheme.js';
 export { requestFields, DERIVED_FIELDS } from './cloudflare/request/fields.js';
+export {
+  logpushRequest,
+  looksLikeLogpush,
+  logpushSecurity,
+  logpushTimestampMs,
+  normalizeLogpushAction,
+  LOGPUSH_FIELD_MAP,
+  LOGPUSH_SECURITY_ACTIONS,
+} from './cloudflare/logpush/index.js';
+export type {
+  LogpushRequest,
+  LogpushRequestOptions,
+  LogpushFieldMapping,
+  LogpushSecurity,
+  LogpushSecurityAction,
+  LogpushActionName,
+  ChallengeOutcome,
+} from './cloudflare/logpush/index.js';
 export type {
   RequestFacts,
   RequestFieldsOptions,
