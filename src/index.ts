@@ -25,6 +25,15 @@ export { cloudflareScheme, CLOUDFLARE_FIELDS, MANAGED_IP_LISTS, WAF_CUSTOM_RULES
 export { isRequestPhase, isResponseField } from './functions/phases.js';
 export type { CloudflareSchemeConfig, CatalogueField } from './cloudflare/scheme.js';
 export { requestFields, DERIVED_FIELDS } from './cloudflare/request/fields.js';
+export type {
+  RequestFacts,
+  RequestFieldsOptions,
+  RequestFieldValues,
+  RequestLike,
+  FetchRequestLike,
+  NodeRequestLike,
+  UrlNormalization,
+} from './cloudflare/request/fields.js';
 export {
   logpushRequest,
   looksLikeLogpush,
@@ -43,15 +52,6 @@ export type {
   LogpushActionName,
   ChallengeOutcome,
 } from './cloudflare/logpush/index.js';
-export type {
-  RequestFacts,
-  RequestFieldsOptions,
-  RequestFieldValues,
-  RequestLike,
-  FetchRequestLike,
-  NodeRequestLike,
-  UrlNormalization,
-} from './cloudflare/request/fields.js';
 export { ExecutionContext } from './engine/context.js';
 export type { FieldValues } from './engine/context.js';
 export { WirefilterError } from './diagnostics/errors.js';
@@ -89,6 +89,8 @@ export { memoryStore } from './ratelimit/memory-store.js';
 export { lintRateLimitPlan, RATE_LIMIT_PLANS, RATE_LIMIT_PLAN_LIMITS, SUPPORTED_DURATIONS } from './ratelimit/plan.js';
 export type { RateLimitPlan, RateLimitPlanLimits } from './ratelimit/plan.js';
 export type { MemoryStore, MemoryStoreOptions } from './ratelimit/memory-store.js';
+export { redisStore } from './ratelimit/redis-store.js';
+export type { IORedisClient, NodeRedisClient, RedisClientKind, RedisCommandSender, RedisStore, RedisStoreClient, RedisStoreOptions } from './ratelimit/redis-store.js';
 export type {
   RateLimitAction,
   RateLimitAlgorithm,

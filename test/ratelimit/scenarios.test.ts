@@ -1,58 +1,12 @@
 /**
- * Runs test/ratelimit/scenarios.json: each scenario's timestamped requests through a fresh
- * RateLimiter and memory store per algorithm, checking every decision.
+ * Runs test/ratelimit/scenarios.json against the memory store: each scenario's timestamped
+ * requests through a fresh RateLimiter and memory store per algorithm, checking every
+ * decision (the runner is shared with the Redis store's tests, redis.test.ts).
  */
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { memoryStore, RateLimiter, type RateLimitAlgorithm, type RateLimitRuleInput } from '../../src/index.js';
-import { testScheme } from './support.js';
-
-interface ScenarioRequest {
-  t: number;
-  /** `response`: the request is counted after its response (RateLimiter.count); nothing to expect. */
-  kind?: 'request' | 'response';
-  repeat?: number;
-  values?: Record<string, unknown>;
-  expect?: string;
-  ruleId?: string;
-  events?: [string, string][];
-  response?: unknown;
-}
-
-interface Scenario {
-  name: string;
-  algorithms: RateLimitAlgorithm[];
-  defaults?: Record<string, unknown>;
-  rules: RateLimitRuleInput[];
-  requests: ScenarioRequest[];
-}
-
-const DEFAULTS = { 'cf.colo.id': 1, 'ip.src': '192.0.2.1', 'http.request.uri.path': '/', 'http.request.method': 'GET' };
-
-const { scenarios } = JSON.parse(readFileSync(new URL('./scenarios.json', import.meta.url), 'utf8')) as { scenarios: Scenario[] };
+import { describe } from 'vitest';
+import { memoryStore } from '../../src/index.js';
+import { scenarioTests } from './scenario-runner.js';
 
 describe('rate limiting scenarios', () => {
-  for (const scenario of scenarios) {
-    for (const algorithm of scenario.algorithms) {
-      it(`${scenario.name} (${algorithm})`, async () => {
-        const limiter = new RateLimiter(testScheme(), scenario.rules, { store: memoryStore(), algorithm });
-        for (const [i, request] of scenario.requests.entries()) {
-          const values: Record<string, unknown> = { ...DEFAULTS, ...scenario.defaults, ...request.values };
-          for (const key of Object.keys(values)) if (values[key] === null) delete values[key];
-          for (let n = 0; n < (request.repeat ?? 1); n++) {
-            if (request.kind === 'response') {
-              await limiter.count(values, { now: request.t });
-              continue;
-            }
-            const decision = await limiter.evaluate(values, { now: request.t });
-            const where = `request ${i} (t=${request.t}, #${n + 1})`;
-            expect(decision.action, where).toBe(request.expect);
-            if (request.ruleId !== undefined) expect(decision.ruleId, where).toBe(request.ruleId);
-            if (request.events !== undefined) expect(decision.events.map((e) => [e.ruleId, e.action]), where).toEqual(request.events);
-            if (request.response !== undefined) expect(decision.response, where).toEqual(request.response);
-          }
-        }
-      });
-    }
-  }
+  scenarioTests(() => memoryStore());
 });
