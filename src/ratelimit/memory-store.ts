@@ -1,8 +1,8 @@
 /**
  * `memoryStore`: rate limiting counters in this process. Exact under concurrency in one
  * process (every hit runs to completion synchronously before its promise settles), bounded
- * in memory (least recently used counters are evicted first) and swept as counters expire,
- * with O(1) work per request and no scans.
+ * in memory (counters not used recently are evicted first) and swept as counters expire,
+ * with amortised O(1) work per request and no scans.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import type { RateLimitAlgorithm, RateLimitCount, RateLimitHit, RateLimitStore }
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
-  /** Most counters kept at once (default 100,000); the least recently used are evicted first. */
+  /** Most counters kept at once (default 100,000); counters not used recently are evicted first. */
   maxKeys?: number;
 }
 
@@ -24,8 +24,10 @@ export interface MemoryStore extends RateLimitStore {
 /** Default bound of {@link MemoryStoreOptions.maxKeys}: about 20 MB of sliding-window counters. */
 export const DEFAULT_MAX_KEYS = 100_000;
 
-/** Expired counters removed per hit: enough to keep up with one new counter per hit, never a scan. */
+/** Counters the sweep looks at per hit: enough to keep up with one new counter per hit, never a scan. */
 const SWEEP_PER_HIT = 4;
+/** First size of a sliding log's ring; it doubles as needed up to `limit + 1`. */
+const INITIAL_LOG_CAPACITY = 16;
 
 interface Counter {
   algorithm: RateLimitAlgorithm;
@@ -41,13 +43,18 @@ interface Counter {
   mitigatedUntil: number;
   /** When the counter holds nothing that still matters (then it may be dropped). */
   expiresAt: number;
+  /** Used since the eviction hand last passed it (second chance). */
+  used: boolean;
 }
 
 /**
- * A counter store in memory. Counters live in one `Map` kept in recency order (each hit moves
- * its counter to the end), so eviction of the least recently used counter and sweeping of
- * expired ones both take from the front in O(1). A counter behind one with a longer lifetime
- * (a long mitigation) waits to be swept until that one goes, or is evicted first when full.
+ * A counter store in memory. Counters live in one `Map`; a hit updates its counter in place.
+ * One persistent cursor goes round the map, a few entries per hit: it drops counters that
+ * have expired, and when the map is over `maxKeys` it evicts the first counter not used since
+ * the cursor last passed it (the CLOCK approximation of least-recently-used). A persistent
+ * cursor matters: moving counters to the end on every hit and restarting iteration from the
+ * front each time walks over the deleted slots that V8 leaves at the front of a map until it
+ * rehashes, which made every hit cost O(counters).
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
@@ -55,12 +62,35 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     throw new WirefilterError(`\`maxKeys\` must be a positive integer, got ${String(maxKeys)}`, [], undefined, 'invalid-option');
   }
   const counters = new Map<string, Counter>();
+  let cursor = counters.entries();
+
+  /** The next entry round the map (starting over at the end), or undefined when it is empty. */
+  const advance = (): [string, Counter] | undefined => {
+    let next = cursor.next();
+    if (next.done === true) {
+      cursor = counters.entries();
+      next = cursor.next();
+    }
+    return next.done === true ? undefined : next.value;
+  };
 
   const sweep = (now: number): void => {
-    let budget = SWEEP_PER_HIT;
-    for (const [key, counter] of counters) {
-      if (budget-- === 0 || counter.expiresAt > now) break;
-      counters.delete(key);
+    for (let i = 0; i < SWEEP_PER_HIT && i < counters.size; i++) {
+      const entry = advance();
+      if (entry === undefined) return;
+      if (entry[1].expiresAt <= now) counters.delete(entry[0]);
+    }
+  };
+
+  /** Evicts until within `maxKeys`: the first counter round the cursor not used since it last passed. */
+  const evict = (keep: string): void => {
+    while (counters.size > maxKeys) {
+      const entry = advance();
+      if (entry === undefined) return;
+      const [key, counter] = entry;
+      if (key === keep) continue;
+      if (counter.used) counter.used = false;
+      else counters.delete(key);
     }
   };
 
@@ -68,16 +98,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     const { now, periodMs, limit, mitigationMs, cost, algorithm } = h;
     sweep(now);
     let counter = counters.get(key);
-    if (counter !== undefined) counters.delete(key); // re-inserted below: most recent last
     if (counter === undefined || counter.algorithm !== algorithm || counter.periodMs !== periodMs || counter.expiresAt <= now) {
-      counter = { algorithm, periodMs, windowStart: Math.floor(now / periodMs) * periodMs, current: 0, previous: 0, log: undefined, logStart: 0, logSize: 0, mitigatedUntil: 0, expiresAt: 0 };
+      const fresh: Counter = { algorithm, periodMs, windowStart: Math.floor(now / periodMs) * periodMs, current: 0, previous: 0, log: undefined, logStart: 0, logSize: 0, mitigatedUntil: 0, expiresAt: 0, used: false };
+      if (counter === undefined) counters.set(key, fresh);
+      else Object.assign(counter, fresh);
+      counter ??= fresh;
+    } else {
+      counter.used = true;
     }
     const count = algorithm === 'sliding-window' ? slidingWindow(counter, now, cost) : slidingLog(counter, now, cost, limit);
     if (counter.mitigatedUntil <= now && count > limit && mitigationMs > 0) counter.mitigatedUntil = now + mitigationMs;
     const lifetime = algorithm === 'sliding-window' ? counter.windowStart + 2 * periodMs : now + periodMs;
     counter.expiresAt = Math.max(lifetime, counter.mitigatedUntil);
-    counters.set(key, counter);
-    while (counters.size > maxKeys) counters.delete(counters.keys().next().value!);
+    if (counters.size > maxKeys) evict(key);
     return counter.mitigatedUntil > now ? { count, mitigatedUntil: counter.mitigatedUntil } : { count };
   };
 
@@ -116,23 +149,31 @@ function slidingWindow(counter: Counter, now: number, cost: number): number {
  */
 function slidingLog(counter: Counter, now: number, cost: number, limit: number): number {
   const capacity = limit + 1;
-  if (counter.log === undefined || counter.log.length !== capacity) {
-    counter.log = new Float64Array(capacity);
+  // The ring grows as hits arrive (up to `limit + 1` times): a limit of millions costs memory
+  // only for counters that see that many hits.
+  if (counter.log === undefined || counter.log.length > capacity) {
+    counter.log = new Float64Array(Math.min(capacity, INITIAL_LOG_CAPACITY));
     counter.logStart = 0;
     counter.logSize = 0;
   }
-  const log = counter.log;
   const oldest = now - counter.periodMs;
-  while (counter.logSize > 0 && log[counter.logStart]! <= oldest) {
-    counter.logStart = (counter.logStart + 1) % capacity;
+  while (counter.logSize > 0 && counter.log[counter.logStart]! <= oldest) {
+    counter.logStart = (counter.logStart + 1) % counter.log.length;
     counter.logSize--;
   }
   for (let i = 0; i < Math.min(cost, capacity); i++) {
-    if (counter.logSize === capacity) {
-      counter.logStart = (counter.logStart + 1) % capacity;
+    let log: Float64Array = counter.log;
+    if (counter.logSize === log.length && log.length < capacity) {
+      const grown = new Float64Array(Math.min(capacity, log.length * 2));
+      for (let j = 0; j < counter.logSize; j++) grown[j] = log[(counter.logStart + j) % log.length]!;
+      counter.log = log = grown;
+      counter.logStart = 0;
+    }
+    if (counter.logSize === log.length) {
+      counter.logStart = (counter.logStart + 1) % log.length;
       counter.logSize--;
     }
-    log[(counter.logStart + counter.logSize) % capacity] = now;
+    log[(counter.logStart + counter.logSize) % log.length] = now;
     counter.logSize++;
   }
   return counter.logSize;

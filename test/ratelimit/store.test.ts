@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore, RateLimiter, type RateLimitHit, type RateLimitRuleInput, type RateLimitStore } from '../../src/index.js';
+import { expectLinearGrowth } from '../hostile/helpers.js';
 import { testScheme } from './support.js';
 
 const hit = (now: number, overrides: Partial<RateLimitHit> = {}): RateLimitHit => ({ now, periodMs: 10_000, algorithm: 'sliding-log', limit: 5, mitigationMs: 0, cost: 1, ...overrides });
@@ -8,7 +9,7 @@ const rule = (ratelimit: Record<string, unknown> = {}, action = 'block'): RateLi
   ({ id: 'r', expression: 'true', action, ratelimit: { characteristics: ['cf.colo.id', 'ip.src'], period: 60, requests_per_period: 10, ...ratelimit } }) as RateLimitRuleInput;
 
 describe('memoryStore', () => {
-  it('never holds more than maxKeys counters, evicting the least recently used', async () => {
+  it('never holds more than maxKeys counters, evicting counters not used since the sweep last passed (second chance)', async () => {
     const store = memoryStore({ maxKeys: 3 });
     for (const key of ['a', 'b', 'c']) await store.hit(key, hit(0));
     await store.hit('a', hit(1)); // a is now the most recent: b goes first
@@ -20,6 +21,28 @@ describe('memoryStore', () => {
       await store.hit(`k${i}`, hit(4));
       expect(store.size).toBeLessThanOrEqual(3);
     }
+  });
+
+  it('costs O(1) per hit however many counters it holds (round-robin hits over n counters grow linearly)', () => {
+    expectLinearGrowth(
+      [16_000, 32_000, 64_000],
+      (n) => n,
+      (n) => {
+        const store = memoryStore({ maxKeys: n });
+        for (let round = 0; round < 4; round++) for (let i = 0; i < n; i++) void store.hit(`k${i}`, hit(round, { algorithm: 'sliding-window' }));
+      },
+      { label: 'memoryStore hits' },
+    );
+  });
+
+  it('grows a sliding log with its hits: a huge limit allocates nothing up front, and counts stay exact', async () => {
+    const store = memoryStore();
+    for (let i = 0; i < 1000; i++) expect((await store.hit('big', hit(i, { limit: 1e9 }))).count).toBe(i + 1);
+    // 1,000 hits over 10 s: the first 100 fall out of the period as time moves on.
+    expect((await store.hit('big', hit(10_100, { limit: 1e9, cost: 0 }))).count).toBe(899);
+    // A small limit still caps the log at limit + 1 (all a decision needs).
+    for (let i = 0; i < 50; i++) await store.hit('small', hit(0, { limit: 20 }));
+    expect((await store.hit('small', hit(1, { limit: 20, cost: 0 }))).count).toBe(21);
   });
 
   it('sweeps expired counters as time passes', async () => {
