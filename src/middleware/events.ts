@@ -48,6 +48,6 @@ export interface FirewallEvent {
   method: string;
   /** Path and query. */
   url: string;
-  /** For `error` and `refused`: why. */
+  /** For `error` and `refused`: why; on other outcomes, a note (e.g. bot verification failed, so the request counted as not verified). */
   reason?: string;
 }

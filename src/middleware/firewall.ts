@@ -7,7 +7,11 @@
  *
  * @module
  */
+// The bot fields only (not the verifier and its bundled directory): the caller passes the verifier.
+import { BOT_FIELDS, botFacts } from '../bots/fields.js';
+import type { BotVerification } from '../bots/verifier.js';
 import { requestFields, type RequestFacts } from '../cloudflare/request/fields.js';
+import { workersCfFields } from '../cloudflare/request/workers-cf.js';
 import { parseIpAddress } from '../values/ip.js';
 import type { Clearance, Decision } from '../ruleset/types.js';
 import type { FirewallEvent, FirewallOutcome } from './events.js';
@@ -134,6 +138,8 @@ class FirewallCore {
   /** Field names the rules read, with the other names of aliased fields. */
   private readonly readNames: readonly string[];
   private readonly readSet: ReadonlySet<string>;
+  /** Whether `settings.bots` is asked: some rule reads a bot field (under either name). */
+  private readonly readsBots: boolean;
   /** Values of answered requests, for rate limiting rules that count after the response (Fetch adapter). */
   private readonly pendingCounts = new WeakMap<object, Record<string, unknown>>();
 
@@ -153,6 +159,7 @@ class FirewallCore {
     }
     this.readNames = [...names];
     this.readSet = names;
+    this.readsBots = settings.bots !== undefined && BOT_FIELDS.some((name) => names.has(name));
   }
 
   async handleFetch(request: Request, info: { clientIp?: string } = {}): Promise<Response | undefined> {
@@ -258,7 +265,9 @@ class FirewallCore {
   private async evaluate(request: IncomingRequest, rayId: string, base: EventBase): Promise<FirewallResponse | undefined> {
     const nowSeconds = Math.floor(base.time / 1000);
     const userFacts = await this.userFacts(request);
-    const facts: RequestFacts = { clientIp: request.clientIp ?? null, rayId, timestamp: base.time, ...userFacts };
+    const bots = this.readsBots ? await this.botFacts(request, userFacts) : undefined;
+    // The caller's facts come last: a `verifiedBot` of theirs (never asked of the verifier) wins.
+    const facts: RequestFacts = { clientIp: request.clientIp ?? null, rayId, timestamp: base.time, ...bots?.facts, ...userFacts };
     if (this.readsBody && request.method !== 'GET' && request.method !== 'HEAD') {
       const { bytes, size } = await request.readBody(this.settings.bodyLimit);
       facts.body = bytes;
@@ -280,7 +289,7 @@ class FirewallCore {
       decision = { ...limited, events: [...decision.events, ...limited.events], skipped: decision.skipped };
       if (limiter.countsResponses && limited.action === 'allow') this.pendingCounts.set(request.raw as object, values);
     }
-    const event = { ...base, action: decision.action, ruleId: decision.ruleId, rulesetId: decision.rulesetId, events: decision.events, ...(phase !== undefined && { phase }), ...(clearance !== null && { clearance: clearance.level }) };
+    const event = { ...base, action: decision.action, ruleId: decision.ruleId, rulesetId: decision.rulesetId, events: decision.events, ...(phase !== undefined && { phase }), ...(clearance !== null && { clearance: clearance.level }), ...(bots?.problem !== undefined && { reason: bots.problem }) };
     if (decision.action === 'allow') {
       this.emit({ ...event, outcome: 'passed' });
       return undefined;
@@ -319,6 +328,35 @@ class FirewallCore {
       const result = await Promise.race([Promise.resolve().then(() => facts(request)), timeout]);
       if (typeof result !== 'object' || result === null || Array.isArray(result)) throw new Error('facts() must return an object of request facts');
       return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The bot facts of `settings.bots` for a request, unless the caller's facts (or Workers'
+   * `request.cf`) already say whether it is a verified bot. A verifier that throws or outlasts
+   * `botsTimeoutMs` gives the facts of non-verified traffic and a `problem` for the event:
+   * doubt never verifies, and never breaks the request.
+   */
+  private async botFacts(request: IncomingRequest, userFacts: RequestFacts): Promise<{ facts: RequestFacts; problem?: string } | undefined> {
+    if (callerKnowsBot(userFacts, request.raw)) return undefined;
+    const ip = userFacts.clientIp !== undefined ? userFacts.clientIp : request.clientIp;
+    const asn = userFacts.asn;
+    const query = { ip: ip ?? null, userAgent: request.header('user-agent'), ...(typeof asn === 'number' && Number.isInteger(asn) && asn >= 0 && asn <= 0xffffffff && { asn }) };
+    const timeoutMs = this.settings.botsTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    try {
+      const pending = Promise.resolve().then(() => this.settings.bots!.verify(query));
+      pending.catch(() => undefined); // a verification that ends after the timeout must not go unhandled
+      const result: BotVerification | 'timeout' = await Promise.race([pending, timeout]);
+      if (result === 'timeout') return { facts: botFacts(undefined), problem: `bot verification did not answer within ${timeoutMs} ms: not verified` };
+      return { facts: botFacts(result) };
+    } catch (error) {
+      return { facts: botFacts(undefined), problem: `bot verification failed (${error instanceof Error ? error.message : String(error)}): not verified` };
     } finally {
       clearTimeout(timer);
     }
@@ -482,6 +520,25 @@ function responseHeaders(headers: Iterable<[string, string]> | Record<string, un
     (out[name.toLowerCase()] ??= []).push(...list);
   }
   return out;
+}
+
+/**
+ * Whether the caller already says if the request is a verified bot: the `verifiedBot` fact, a
+ * bot field in `facts.fields`, or Cloudflare's verdict (`botManagement.verifiedBot`,
+ * `verifiedBotCategory`) in a Workers `request.cf` (on the request or in `facts.cf`). Their
+ * answer is used, and the verifier is not asked.
+ */
+function callerKnowsBot(facts: RequestFacts, raw: unknown): boolean {
+  if (facts.verifiedBot !== undefined && facts.verifiedBot !== null) return true;
+  const fields = facts.fields;
+  if (typeof fields === 'object' && fields !== null && BOT_FIELDS.some((name) => Object.hasOwn(fields, name))) return true;
+  const rawCf = typeof raw === 'object' && raw !== null ? (raw as { cf?: unknown }).cf : undefined;
+  for (const cf of [facts.cf, rawCf]) {
+    if (typeof cf !== 'object' || cf === null) continue;
+    const known = workersCfFields(cf);
+    if (BOT_FIELDS.some((name) => known[name] !== undefined)) return true;
+  }
+  return false;
 }
 
 /** `::ffff:192.0.2.1` → `192.0.2.1`. */

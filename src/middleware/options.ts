@@ -6,6 +6,7 @@
  */
 import { describeType, describeValue, WirefilterError } from '../diagnostics/errors.js';
 import { closestName } from '../diagnostics/suggest.js';
+import type { BotVerifier } from '../bots/verifier.js';
 import type { RequestFacts } from '../cloudflare/request/fields.js';
 import { RateLimiter } from '../ratelimit/limiter.js';
 import { Ruleset } from '../ruleset/ruleset.js';
@@ -75,6 +76,21 @@ export interface FirewallOptions {
   facts?: (request: FirewallRequest) => RequestFacts | Promise<RequestFacts>;
   /** Longest wait for `facts`, in ms. Default 1000. */
   factsTimeoutMs?: number;
+  /**
+   * Verified bots (`createBotVerifier` from `wirefilter-ts/bots`): fills `cf.client.bot`,
+   * `cf.bot_management.verified_bot` and `cf.verified_bot_category`. Called only when the
+   * ruleset (or `rateLimits`) reads one of those fields, and only when the caller's `facts`
+   * (or Workers' `request.cf`) do not already give them — the caller's values win. The client
+   * address verified is `ip.src` (the facts' `clientIp`, else the firewall's), the ASN the facts'
+   * `asn`. A verifier that throws or outlasts `botsTimeoutMs` leaves the request *not verified*
+   * (never an error of the request; the event's `reason` says why).
+   */
+  bots?: BotVerifier;
+  /**
+   * Longest wait for `bots.verify`, in ms, past which the request is not verified. Default
+   * 3000: a backstop above the verifier's own `timeoutMs` (default 2000), which bounds DNS.
+   */
+  botsTimeoutMs?: number;
   /** `enforce` (default) acts on decisions; `log` evaluates and reports events, never acts. */
   mode?: 'enforce' | 'log';
   /**
@@ -99,7 +115,7 @@ export interface FirewallOptions {
 }
 
 const KEYS = new Set([
-  'ruleset', 'rateLimits', 'secret', 'secrets', 'facts', 'factsTimeoutMs', 'mode', 'trustProxy', 'challenge', 'cookieName', 'failOpen', 'bodyLimit', 'onEvent', 'now',
+  'ruleset', 'rateLimits', 'secret', 'secrets', 'facts', 'factsTimeoutMs', 'bots', 'botsTimeoutMs', 'mode', 'trustProxy', 'challenge', 'cookieName', 'failOpen', 'bodyLimit', 'onEvent', 'now',
 ]);
 const CHALLENGE_KEYS = new Set(['difficulty', 'passageSeconds', 'tokenSeconds', 'turnstile', 'bind', 'replayCacheSize']);
 
@@ -110,6 +126,8 @@ export interface FirewallSettings {
   secrets: readonly (string | Uint8Array)[];
   facts: FirewallOptions['facts'];
   factsTimeoutMs: number;
+  bots: BotVerifier | undefined;
+  botsTimeoutMs: number;
   mode: 'enforce' | 'log';
   trustProxy: false | number | { header: string };
   difficulty: number | undefined;
@@ -178,6 +196,10 @@ export function readFirewallOptions(options: unknown): FirewallSettings {
     else if (size < 32) problems.push(`\`${name}\` must be at least 32 bytes, got ${size}`);
   });
 
+  if (o.bots !== undefined && (typeof o.bots !== 'object' || o.bots === null || typeof (o.bots as { verify?: unknown }).verify !== 'function')) {
+    problems.push(`\`bots\` must be a bot verifier (createBotVerifier from wirefilter-ts/bots: an object with a \`verify\` function), got ${describeValue(o.bots)}`);
+  }
+
   const mode = o.mode === undefined ? 'enforce' : o.mode;
   if (mode !== 'enforce' && mode !== 'log') problems.push(`\`mode\` must be "enforce" or "log", got ${describeValue(o.mode)}`);
 
@@ -223,6 +245,8 @@ export function readFirewallOptions(options: unknown): FirewallSettings {
     secrets,
     facts: fn(o.facts, 'facts'),
     factsTimeoutMs: integer(o.factsTimeoutMs, 'factsTimeoutMs', 1, 60_000, 1000),
+    bots: typeof o.bots === 'object' && o.bots !== null && typeof (o.bots as { verify?: unknown }).verify === 'function' ? (o.bots as BotVerifier) : undefined,
+    botsTimeoutMs: integer(o.botsTimeoutMs, 'botsTimeoutMs', 1, 60_000, 3000),
     mode: mode as 'enforce' | 'log',
     trustProxy,
     difficulty,
