@@ -1,41 +1,36 @@
 /**
- * `wirefilter replay`: a ruleset against traffic — NDJSON (one request's field values per
- * line, or `{"values", "clearance"?, "now"?, "xhr"?, "category"?}`) streamed line by line from
- * a file or standard input, or requests straight from the generator (`--generate`). Memory is
- * bounded: nothing is kept per request, and the most frequent matched values per rule are
- * counted with a bounded top-K. Prints decisions by action, hits per rule, the most frequent
- * matched values per rule (the decisive values of the rule's trace), malformed lines with
- * their line numbers, and the throughput. Lines longer than `--max-line-bytes` are malformed
- * lines too, and are never held whole (see `lines.ts`).
+ * `wirefilter replay`: a ruleset against traffic — our NDJSON (one request's field values per
+ * line, or `{"values", "clearance"?, "now"?, "xhr"?, "category"?}`) or Cloudflare Logpush
+ * `http_requests` records, from files (plain or gzip), directories, glob patterns or standard
+ * input, or requests straight from the generator (`--generate`). Files are split between
+ * worker threads (`--jobs`, see `replay-pool.ts`), whose counts merge into exactly what one
+ * thread counts. Memory is bounded: nothing is kept per request, and the most frequent matched
+ * values per rule are counted with a bounded top-K. Prints decisions by action, hits per rule,
+ * the most frequent matched values per rule (the decisive values of the rule's trace),
+ * malformed lines with their file and line number, and the throughput; with `--diff`, how the
+ * decisions compare with what Cloudflare did; with `--score-histogram`, the bot scores of each
+ * rule's matches; with rate limiting rules, the simulated `http_ratelimit` phase.
  *
  * @module
  */
-import { createReadStream, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
-import {
-  type Decision,
-  type EvaluateOptions,
-  type ExecutionContext,
-  type ExplanationNode,
-  type Filter,
-  type RateLimitAlgorithm,
-  Ruleset,
-  type Scheme,
-  WAF_CUSTOM_RULES_PHASE,
-} from '../index.js';
+import { type RateLimitAlgorithm } from '../index.js';
 import { withCommon, withScheme, type CommonOptions, type CommandContext, type SchemeOptions } from './command.js';
-import { oneLine } from './eval.js';
 import { generateRequests } from './generate.js';
-import { CliError, displayPath, resolvePath, EXIT_OK, pad, parseCount, parseTime, plural, statRegularFile, truncate, writeJson, type Colors, type Io } from './io.js';
+import { CliError, EXIT_OK, pad, parseCount, plural, truncate, writeJson, type Colors, type Io } from './io.js';
 import { MAX_LINE_BYTES, readLines } from './lines.js';
-import { RATE_LIMIT_PHASE, requireCustomRules, rulesetShape } from './ratelimit-file.js';
+import { RATE_LIMIT_PHASE, rulesetShape } from './ratelimit-file.js';
 import { parseRate, RateLimitReplay } from './ratelimit-replay.js';
-import { readRulesetFile, requireRuleset, ruleSummaries, type RulesetFile, type RuleSummary } from './ruleset-file.js';
-import { loadScheme } from './setup.js';
-import { TopK } from './topk.js';
-import { readRequest, requestProblems, type RequestInput } from './values.js';
+import { detectFormat, prepareReplay, rateLimitFileProblem, ReplayEngine, replayNow, requireLogpush, type InputFormat, type Replayed, type ReplayConfig } from './replay-engine.js';
+import { openTraffic, planTasks, resolveTraffic, type TrafficFile } from './replay-input.js';
+import { runInWorkers } from './replay-pool.js';
+import type { ReplayStats } from './replay-stats.js';
+import { readRulesetFile, type RulesetFile } from './ruleset-file.js';
+
+export { decisiveValues, valueKey, type MatchedValue } from './replay-stats.js';
 
 interface ReplayOptions extends CommonOptions, SchemeOptions {
   generate?: string;
@@ -49,138 +44,15 @@ interface ReplayOptions extends CommonOptions, SchemeOptions {
   ratelimit?: string;
   rate?: string;
   algorithm: RateLimitAlgorithm;
-}
-
-/** Malformed lines whose details are kept (the rest are only counted). */
-const MALFORMED_DETAILS = 50;
-/** Distinct categories counted (the rest are `other`). */
-const MAX_CATEGORIES = 32;
-/** Longest value shown for a matched value. */
-const MAX_VALUE_LENGTH = 96;
-
-/** Per-rule counters. */
-interface RuleStats {
-  rule: RuleSummary;
-  hits: number;
-  events: Map<string, number>;
-  top: TopK;
-  /** The rule's filter, compiled to explain its matches (with --explain). */
-  explained?: Filter;
-}
-
-/** A decisive leaf value of an explanation; `negated` when it sits under a `not`. */
-export interface MatchedValue {
-  expression: string;
-  value: unknown;
-  negated: boolean;
-}
-
-/** The decisive leaf values of an explanation: what made the rule match. */
-export function decisiveValues(node: ExplanationNode, out: MatchedValue[] = [], negated = false): MatchedValue[] {
-  const children = node.children;
-  if (children.length === 0) {
-    if (node.value !== undefined) out.push({ expression: node.value.expression, value: node.value.value, negated });
-    return out;
-  }
-  // A single child whose result is the opposite of its parent's: the parent is a `not`.
-  let flips = false;
-  if (children.length === 1) {
-    const only = children[0]!;
-    flips = typeof only.result === 'boolean' && typeof node.result === 'boolean' && only.result !== node.result;
-  }
-  let anyDecisive = false;
-  for (const child of children) {
-    if (child.decisive === true) {
-      anyDecisive = true;
-      decisiveValues(child, out, negated !== flips);
-    }
-  }
-  if (!anyDecisive) for (const child of children) if (child.evaluated) decisiveValues(child, out, negated !== flips);
-  return out;
-}
-
-/**
- * A short key for the values that made a rule match. Values read by negated conditions
- * (`not ip.src in $vpn`) and booleans (`not cf.client.bot`) say little about why it matched,
- * so they are left out unless nothing else is left.
- */
-export function valueKey(values: readonly MatchedValue[]): string {
-  const positive = values.filter((v) => !v.negated && typeof v.value !== 'boolean');
-  const shown = positive.length > 0 ? positive : values.filter((v) => typeof v.value !== 'boolean').length > 0 ? values.filter((v) => typeof v.value !== 'boolean') : values;
-  const seen = new Set<string>();
-  const parts: string[] = [];
-  for (const v of shown) {
-    const part = `${oneLine(v.expression)} = ${truncate(JSON.stringify(v.value) ?? 'missing', MAX_VALUE_LENGTH)}`;
-    if (!seen.has(part)) {
-      seen.add(part);
-      parts.push(part);
-    }
-  }
-  return parts.join(' · ');
-}
-
-/** Everything the replay counts. */
-export class ReplayStats {
-  requests = 0;
-  malformed = 0;
-  readonly malformedLines: { line: number; error: string }[] = [];
-  readonly decisions = new Map<string, number>();
-  readonly categories = new Map<string, Map<string, number>>();
-  readonly rules: RuleStats[];
-  private readonly byId: Map<string, RuleStats>;
-
-  constructor(
-    scheme: Scheme,
-    rules: readonly RuleSummary[],
-    topCapacity: number,
-    private readonly explain: boolean,
-  ) {
-    this.rules = rules.map((rule) => {
-      const stats: RuleStats = { rule, hits: 0, events: new Map(), top: new TopK(topCapacity) };
-      if (explain && rule.enabled && rule.expression !== '') {
-        try {
-          stats.explained = scheme.compile(rule.expression, { phase: WAF_CUSTOM_RULES_PHASE, unknownLists: 'warning' });
-        } catch {
-          // A rule that does not compile never matches; nothing to explain.
-        }
-      }
-      return stats;
-    });
-    this.byId = new Map(this.rules.map((r) => [r.rule.id, r]));
-  }
-
-  /** Records a line that could not be used. */
-  malformedLine(line: number, error: string): void {
-    this.malformed++;
-    if (this.malformedLines.length < MALFORMED_DETAILS) this.malformedLines.push({ line, error });
-  }
-
-  /** Records one decision. */
-  record(decision: Decision, context: ExecutionContext, category: string | undefined): void {
-    this.requests++;
-    this.decisions.set(decision.action, (this.decisions.get(decision.action) ?? 0) + 1);
-    if (category !== undefined) {
-      const key = this.categories.has(category) || this.categories.size < MAX_CATEGORIES ? category : 'other';
-      let row = this.categories.get(key);
-      if (row === undefined) this.categories.set(key, (row = new Map()));
-      row.set(decision.action, (row.get(decision.action) ?? 0) + 1);
-    }
-    let previous: string | undefined;
-    for (const event of decision.events) {
-      const stats = this.byId.get(event.ruleId);
-      if (stats === undefined) continue;
-      stats.events.set(event.action, (stats.events.get(event.action) ?? 0) + 1);
-      // One hit per rule and request (a rule produces at most one event per evaluation).
-      if (event.ruleId === previous) continue;
-      previous = event.ruleId;
-      stats.hits++;
-      if (stats.explained !== undefined) stats.top.add(valueKey(decisiveValues(stats.explained.explain(context))));
-    }
-  }
+  input: 'auto' | InputFormat;
+  jobs?: string;
+  diff?: boolean;
+  scoreHistogram?: boolean;
+  chunkBytes?: string;
 }
 
 /** Where requests come from. */
-type Source = { kind: 'generate'; count: number; seed: number } | { kind: 'file'; file: string } | { kind: 'stdin' };
+type Source = { kind: 'generate'; count: number; seed: number } | { kind: 'files'; files: TrafficFile[] } | { kind: 'stdin' };
 
 /** Progress display on a terminal (cli-progress), or nothing. */
 interface Progress {
@@ -190,8 +62,7 @@ interface Progress {
 
 function createProgress(io: Io, source: Source, enabled: boolean): Progress {
   if (!enabled || io.stderr.isTTY !== true) return { update() {}, stop() {} };
-  const total = source.kind === 'generate' ? source.count : source.kind === 'file' ? statSync(source.file).size : 0;
-  const unit = source.kind === 'file' ? 'bytes' : 'requests';
+  const total = source.kind === 'generate' ? source.count : source.kind === 'files' ? source.files.reduce((n, f) => n + f.size, 0) : 0;
   const bar = new cliProgress.SingleBar(
     {
       // Only on a terminal (checked above), so a real Node stream.
@@ -209,7 +80,7 @@ function createProgress(io: Io, source: Source, enabled: boolean): Progress {
     cliProgress.Presets.shades_classic,
   );
   const started = performance.now();
-  bar.start(Math.max(total, 1), 0, { requests: 0, rate: 0, unit });
+  bar.start(Math.max(total, 1), 0, { requests: 0, rate: 0 });
   return {
     update(requests, position) {
       const seconds = (performance.now() - started) / 1000;
@@ -221,46 +92,17 @@ function createProgress(io: Io, source: Source, enabled: boolean): Progress {
   };
 }
 
-/** Yields the requests of a source, reporting malformed lines (and lines over `maxLineBytes`) to `stats`. */
-async function* requests(
-  source: Source,
-  io: Io,
-  stats: ReplayStats,
-  strict: Scheme | undefined,
-  position: { bytes: number },
-  maxLineBytes: number,
-): AsyncGenerator<RequestInput & { line?: number }> {
-  if (source.kind === 'generate') {
-    for (const request of generateRequests({ count: source.count, seed: source.seed })) {
-      position.bytes++;
-      yield request;
+/** The first non-blank line of a file (for format detection), or undefined. */
+async function firstLine(file: TrafficFile, maxLineBytes: number): Promise<string | undefined> {
+  const stream = openTraffic(file);
+  try {
+    for await (const { text } of readLines(stream, maxLineBytes)) {
+      if (text === undefined) return undefined;
+      if (text.trim() !== '') return text;
     }
-    return;
-  }
-  const input = source.kind === 'file' ? createReadStream(source.file) : io.stdin;
-  for await (const { number, text, bytes, end } of readLines(input, maxLineBytes)) {
-    position.bytes = end;
-    if (text === undefined) {
-      stats.malformedLine(number, `longer than ${maxLineBytes.toLocaleString('en-US')} bytes (${bytes.toLocaleString('en-US')}; see --max-line-bytes)`);
-      continue;
-    }
-    const line = number === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (line.trim() === '') continue;
-    let request: RequestInput;
-    try {
-      request = readRequest(JSON.parse(line));
-    } catch (error) {
-      stats.malformedLine(number, (error as Error).message);
-      continue;
-    }
-    if (strict !== undefined) {
-      const problems = requestProblems(strict, request.values);
-      if (problems.length > 0) {
-        stats.malformedLine(number, problems.join('; '));
-        continue;
-      }
-    }
-    yield { ...request, line: number };
+    return undefined;
+  } finally {
+    stream.destroy();
   }
 }
 
@@ -271,6 +113,8 @@ function summaryJson(stats: ReplayStats, meta: ReplayMeta, top: number): Record<
     ruleset: meta.ruleset,
     requests: stats.requests,
     malformed: { count: stats.malformed, lines: stats.malformedLines },
+    ...(meta.format !== undefined && { format: meta.format }),
+    ...(meta.jobs !== undefined && { jobs: meta.jobs }),
     elapsedSeconds: round(meta.seconds, 3),
     requestsPerSecond: Math.round(stats.requests / Math.max(meta.seconds, 1e-9)),
     decisions: Object.fromEntries([...stats.decisions].sort((a, b) => b[1] - a[1])),
@@ -307,6 +151,10 @@ interface ReplayMeta {
   source: string;
   ruleset: string;
   seconds: number;
+  /** Input format(s) of files. */
+  format?: string;
+  /** Threads that evaluated (1: this one). */
+  jobs?: number;
   process?: { peakRssBytes: number; heapUsedBytes: number; cpuUserSeconds: number; cpuSystemSeconds: number };
 }
 
@@ -315,7 +163,7 @@ function summaryText(stats: ReplayStats, meta: ReplayMeta, top: number, c: Color
   const out: string[] = [];
   const rate = Math.round(stats.requests / Math.max(meta.seconds, 1e-9));
   out.push(
-    `${c.bold(`Replayed ${num(stats.requests)} requests`)} from ${meta.source} against ${meta.ruleset} in ${meta.seconds.toFixed(2)} s ${c.dim('—')} ${c.bold(`${num(rate)} requests/s`)}`,
+    `${c.bold(`Replayed ${num(stats.requests)} requests`)} from ${meta.source}${meta.format === 'logpush' ? ' (Cloudflare Logpush)' : ''} against ${meta.ruleset} in ${meta.seconds.toFixed(2)} s ${c.dim('—')} ${c.bold(`${num(rate)} requests/s`)}${meta.jobs !== undefined && meta.jobs > 1 ? c.dim(` (${meta.jobs} worker threads)`) : ''}`,
   );
   if (stats.malformed > 0) out.push(c.yellow(`${plural(stats.malformed, 'malformed line')} skipped (see below)`));
 
@@ -384,70 +232,147 @@ function summaryText(stats: ReplayStats, meta: ReplayMeta, top: number, c: Color
 
 const sum = (row: Map<string, number>): number => [...row.values()].reduce((a, b) => a + b, 0);
 
-async function runReplay(rulesetPath: string, traffic: string | undefined, options: ReplayOptions, io: Io): Promise<number> {
-  const setup = loadScheme(options, io.cwd);
-  const file = readRulesetFile(rulesetPath, io.cwd);
+/** Inputs smaller than this run in one thread unless `--jobs` asks for workers (starting workers costs more). */
+const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+async function runReplay(rulesetPath: string, traffic: readonly string[], options: ReplayOptions, io: Io): Promise<number> {
+  const top = parseCount(options.top, '--top', 0);
+  const maxLineBytes = parseCount(options.maxLineBytes, '--max-line-bytes', 1);
+  const config: ReplayConfig = {
+    cwd: io.cwd,
+    ruleset: rulesetPath,
+    ...(options.scheme !== undefined && { scheme: options.scheme }),
+    ...(options.lists !== undefined && { lists: options.lists }),
+    top,
+    strict: options.strict === true,
+    maxLineBytes,
+    now: replayNow(options.now),
+    diff: options.diff === true,
+    scoreHistogram: options.scoreHistogram === true,
+  };
+  let plan = prepareReplay(config);
+  const { file, shape, scheme } = { file: plan.file, shape: plan.shape, scheme: plan.scheme };
   // The file's custom rules; its rate limiting rules (a http_ratelimit file, or the `ratelimit`
   // rules of a mixed file) or those of --ratelimit run after them.
-  const shape = rulesetShape(file);
-  const ruleset: Ruleset =
-    shape.kind === 'custom' ? requireRuleset(setup.scheme, file) : shape.kind === 'mixed' ? requireCustomRules(setup.scheme, file, shape.custom) : new Ruleset(setup.scheme, []);
   let limits: { file: RulesetFile; indexes: number[] } | undefined = shape.rateLimit.length > 0 ? { file, indexes: shape.rateLimit } : undefined;
   if (options.ratelimit !== undefined) {
     if (limits !== undefined) throw new CliError(`${file.display} already holds rate limiting rules; give them either there or with --ratelimit`);
     const other = readRulesetFile(options.ratelimit, io.cwd);
     const otherShape = rulesetShape(other);
-    if (otherShape.kind !== 'ratelimit') throw new CliError(`--ratelimit: ${other.display} is not a rate limiting ruleset (phase ${RATE_LIMIT_PHASE}, or rules with \`ratelimit\` blocks)`);
+    if (otherShape.kind !== 'ratelimit') throw new CliError(rateLimitFileProblem(other.display));
     limits = { file: other, indexes: otherShape.rateLimit };
   }
   if (options.rate !== undefined && limits === undefined) throw new CliError('--rate only applies with rate limiting rules (--ratelimit)');
-  const top = parseCount(options.top, '--top', 0);
-  const maxLineBytes = parseCount(options.maxLineBytes, '--max-line-bytes', 1);
+  // Rate limiting reads fields of its own: convert every field.
+  if (limits !== undefined) plan = { ...plan, fields: undefined };
+
   let source: Source;
   if (options.generate !== undefined) {
-    if (traffic !== undefined) throw new CliError('give either a traffic file or --generate, not both');
+    if (traffic.length > 0) throw new CliError('give either traffic files or --generate, not both');
     source = { kind: 'generate', count: parseCount(options.generate, '--generate'), seed: parseCount(options.seed, '--seed') };
-  } else if (traffic === undefined || traffic === '-') {
-    if (io.stdin.isTTY === true) throw new CliError('expected NDJSON traffic: a file, - for standard input, or --generate <count>');
+  } else if (traffic.length === 0 || (traffic.length === 1 && traffic[0] === '-')) {
+    if (io.stdin.isTTY === true) throw new CliError('expected traffic: NDJSON or Logpush files (plain or gzip), directories, glob patterns, - for standard input, or --generate <count>');
     source = { kind: 'stdin' };
   } else {
-    // Streamed, so no size limit; but only a regular file (use `-` for a pipe).
-    statRegularFile(traffic, io.cwd);
-    source = { kind: 'file', file: resolvePath(traffic, io.cwd) };
+    if (traffic.includes('-')) throw new CliError('- (standard input) cannot be combined with files');
+    source = { kind: 'files', files: await resolveTraffic(traffic, io.cwd) };
   }
-  const defaultNow = options.now !== undefined ? parseTime(options.now, '--now') : Date.now() / 1000;
-  const summaries = shape.kind === 'custom' ? ruleSummaries(file) : ruleSummaries(file).filter((r) => shape.custom.includes(r.index));
-  const stats = new ReplayStats(setup.scheme, summaries, Math.max(top * 20, 512), top > 0);
+
+  // The format of each input: given, or detected from its first line.
+  const given = options.input === 'auto' ? undefined : (options.input as InputFormat);
+  const formats: InputFormat[] = source.kind === 'files' ? await Promise.all(source.files.map(async (f) => given ?? detectFormat(await firstLine(f, maxLineBytes)))) : [];
+  if (config.diff) {
+    if (source.kind === 'generate') throw new CliError('--diff compares with Cloudflare Logpush logs; it needs Logpush input, not --generate');
+    if (given !== undefined) requireLogpush(given, '--diff');
+    if (source.kind === 'files') formats.forEach((format) => requireLogpush(format, '--diff'));
+  }
+
+  const cores = availableParallelism();
+  const jobs = options.jobs !== undefined ? parseCount(options.jobs, '--jobs', 1) : cores;
+  const totalBytes = source.kind === 'files' ? source.files.reduce((n, f) => n + f.size, 0) : 0;
+  const parallel = source.kind === 'files' && limits === undefined && jobs > 1 && (options.jobs !== undefined || totalBytes >= PARALLEL_MIN_BYTES);
+  if (options.jobs !== undefined && jobs > 1 && !parallel) {
+    io.err(io.c.dim(`note: --jobs ${jobs} ignored: ${limits !== undefined ? 'rate limiting replays requests in order, in one thread' : 'only files are split between workers (not standard input or --generate)'}\n`));
+  }
+
+  const engine = new ReplayEngine(plan, config);
   const rate = options.rate !== undefined ? parseRate(options.rate) : undefined;
-  const limiting = limits === undefined ? undefined : new RateLimitReplay(setup.scheme, limits.file, limits.indexes, options.algorithm, { ...(rate !== undefined && { rate }), start: defaultNow });
+  const limiting = limits === undefined ? undefined : new RateLimitReplay(scheme, limits.file, limits.indexes, options.algorithm, { ...(rate !== undefined && { rate }), start: config.now });
   const progress = createProgress(io, source, options.progress);
-  const position = { bytes: 0 };
-  const evaluate: EvaluateOptions = {};
   const started = performance.now();
-  let next = 2000;
+  let workers = 1;
   try {
-    for await (const request of requests(source, io, stats, options.strict === true ? setup.scheme : undefined, position, maxLineBytes)) {
-      evaluate.clearance = request.clearance;
-      const time = limiting?.timeOf(request, request.line);
-      evaluate.now = time ?? request.now ?? defaultNow;
-      evaluate.xhr = request.xhr === true;
-      const context = setup.scheme.context(request.values);
-      const decision = ruleset.evaluate(context, evaluate);
-      stats.record(decision, context, request.category);
-      if (limiting !== undefined) await limiting.process(request.values, context, decision, time!);
-      if (stats.requests >= next) {
-        next += 2000;
-        progress.update(stats.requests, position.bytes);
+    if (parallel && source.kind === 'files') {
+      const tasks = planTasks(source.files, jobs, options.chunkBytes !== undefined ? parseCount(options.chunkBytes, '--chunk-bytes', 1) : undefined);
+      workers = Math.min(jobs, tasks.length);
+      await runInWorkers(config, source.files, formats, tasks, jobs, engine, ({ requests, bytes }) => progress.update(requests, bytes));
+    } else {
+      let next = 2000;
+      const step = async (replayed: Replayed | undefined, line: number | undefined, position: number): Promise<void> => {
+        if (replayed !== undefined && limiting !== undefined) {
+          const time = limiting.timeOf(replayed.request, line);
+          await limiting.process(replayed.request.values, replayed.context, replayed.decision, time);
+        }
+        if (engine.stats.requests >= next) {
+          next += 2000;
+          progress.update(engine.stats.requests, position);
+        }
+      };
+      if (source.kind === 'generate') {
+        let position = 0;
+        for (const request of generateRequests({ count: source.count, seed: source.seed })) {
+          // With rate limiting, generated requests carry their time (http.request.timestamp.*).
+          const time = limiting?.timeOf(request, undefined);
+          const replayed = engine.request(request, time);
+          if (limiting !== undefined) await limiting.process(request.values, replayed.context, replayed.decision, time!);
+          await step(undefined, undefined, ++position);
+        }
+      } else {
+        const inputs: { stream: AsyncIterable<unknown>; format: InputFormat | undefined; name: string | undefined; offset: number }[] =
+          source.kind === 'stdin'
+            ? [{ stream: io.stdin, format: given, name: undefined, offset: 0 }]
+            : source.files.map((f, i) => ({ stream: openTraffic(f), format: formats[i], name: source.files.length > 1 ? f.display : undefined, offset: 0 }));
+        let before = 0;
+        for (const [i, input] of inputs.entries()) {
+          let format = input.format;
+          let end = 0;
+          let last = 0;
+          try {
+            for await (const { number, text, bytes, end: consumed } of readLines(input.stream, maxLineBytes)) {
+              end = consumed;
+              last = number;
+              // Standard input: the format of its first non-blank line.
+              if (format === undefined && text !== undefined && text.trim() !== '') format = detectFormat(text);
+              if (config.diff && format !== undefined) requireLogpush(format, '--diff');
+              const replayed = engine.line(text, number, bytes, format ?? 'fields', number === 1, input.name);
+              await step(replayed, number, before + consumed);
+            }
+          } catch (error) {
+            if (error instanceof CliError) throw error;
+            // A truncated gzip file or a read error: reported after the last line read; the next input goes on.
+            engine.stats.malformedLine(last + 1, `could not be read further: ${error instanceof Error ? error.message : String(error)}`, input.name ?? (source.kind === 'files' ? source.files[i]!.display : 'standard input'));
+          }
+          before += source.kind === 'files' ? source.files[i]!.size : end;
+        }
       }
     }
   } finally {
     progress.stop();
   }
   const seconds = (performance.now() - started) / 1000;
+  const stats = engine.stats;
   const meta: ReplayMeta = {
-    source: source.kind === 'generate' ? `generated traffic (seed ${source.seed})` : source.kind === 'file' ? displayPath(source.file, io.cwd) : 'standard input',
-    ruleset: shape.kind === 'ratelimit' ? 'no custom rules' : `${file.display} (${plural(summaries.length, 'rule')})`,
+    source:
+      source.kind === 'generate'
+        ? `generated traffic (seed ${source.seed})`
+        : source.kind === 'stdin'
+          ? 'standard input'
+          : source.files.length === 1
+            ? source.files[0]!.display
+            : `${plural(source.files.length, 'file')}`,
+    ruleset: shape.kind === 'ratelimit' ? 'no custom rules' : `${file.display} (${plural(plan.summaries.length, 'rule')})`,
     seconds,
+    ...(source.kind === 'files' && { format: [...new Set(formats)].join(' + '), jobs: workers }),
   };
   if (options.stats === true) {
     const usage = process.resourceUsage();
@@ -458,8 +383,24 @@ async function runReplay(rulesetPath: string, traffic: string | undefined, optio
       cpuSystemSeconds: usage.systemCPUTime / 1e6,
     };
   }
-  if (options.format === 'json') writeJson(io, { ...summaryJson(stats, meta, top), ...(limiting !== undefined && { ratelimit: limiting.json() }) });
-  else io.out(summaryText(stats, meta, top, io.c, limiting?.text(io.c)));
+  const unmapped = [...engine.unmapped];
+  if (options.format === 'json') {
+    writeJson(io, {
+      ...summaryJson(stats, meta, top),
+      ...(unmapped.length > 0 && { unmappedLogpushFields: unmapped }),
+      ...(engine.diff !== undefined && { diff: engine.diff.json() }),
+      ...(engine.scores !== undefined && { scoreHistogram: engine.scores.json() }),
+      ...(limiting !== undefined && { ratelimit: limiting.json() }),
+    });
+  } else {
+    const extra = [
+      ...(engine.diff?.text(io.c) ?? []),
+      ...(engine.scores?.text(io.c) ?? []),
+      ...(limiting?.text(io.c) ?? []),
+      ...(unmapped.length > 0 ? ['', io.c.dim(`Logpush fields the mapping does not know (ignored): ${unmapped.join(', ')}`)] : []),
+    ];
+    io.out(summaryText(stats, meta, top, io.c, extra));
+  }
   return EXIT_OK;
 }
 
@@ -478,7 +419,7 @@ export function replayCommand(cli: CommandContext): Command {
         'Prints per rate limiting rule the requests matched, counted and acted on (by action), the first and last action, and the peak rate of one counter.',
     )
     .argument('<ruleset>', 'ruleset file (Rulesets API JSON)')
-    .argument('[traffic]', 'NDJSON file, or - for standard input')
+    .argument('[traffic...]', 'traffic: NDJSON or Logpush files (plain or gzip), directories, glob patterns (quoted), or - for standard input')
     .option('-g, --generate <count>', 'replay <count> generated requests instead of a file')
     .option('-s, --seed <n>', 'seed of the generated requests', '1')
     .option('--top <k>', 'most frequent matched values shown per rule (0: do not compute them)', '5')
@@ -488,6 +429,11 @@ export function replayCommand(cli: CommandContext): Command {
     .option('--ratelimit <file>', `rate limiting rules (${RATE_LIMIT_PHASE} ruleset) to run after the custom rules`)
     .option('--rate <requests/s>', 'with rate limiting: space requests without a time of their own this many per second, from --now')
     .addOption(new Option('--algorithm <name>', 'rate limiting counter algorithm').choices(['sliding-window', 'sliding-log']).default('sliding-window'))
+    .addOption(new Option('--input <format>', 'traffic format: our field-value NDJSON, Cloudflare Logpush http_requests records, or detected from each input\'s first line').choices(['auto', 'fields', 'logpush']).default('auto'))
+    .option('-j, --jobs <n>', `worker threads evaluating files (default: the number of cores, ${availableParallelism()} here; inputs under 16 MB use one thread unless --jobs is given)`)
+    .option('--chunk-bytes <n>', 'with worker threads: bytes of a plain file per task (default: the file size / (4 × jobs), 4–64 MiB)')
+    .option('--diff', 'Logpush input: compare each decision with what Cloudflare\'s custom rules did (SecurityActions), per rule, with sample ray ids')
+    .option('--score-histogram', 'the bot scores (cf.bot_management.score) of the requests each rule matched, and where a threshold would cut')
     .option('--no-progress', 'no progress bar (it is only shown when standard error is a terminal)')
     .option('--stats', 'report peak memory (RSS), heap and CPU time');
   withScheme(withCommon(command));
@@ -499,7 +445,8 @@ Examples:
   $ wirefilter generate --count 100000 --seed 1 > traffic.ndjson
   $ wirefilter replay examples/ruleset.json traffic.ndjson --lists examples/lists.json --stats
   $ cat traffic.ndjson | wirefilter replay examples/ruleset.json - --lists examples/lists.json --format json
-  $ wirefilter replay examples/ruleset.json examples/ratelimit-traffic.ndjson --lists examples/lists.json --ratelimit examples/ratelimit.json`,
+  $ wirefilter replay examples/ruleset.json examples/ratelimit-traffic.ndjson --lists examples/lists.json --ratelimit examples/ratelimit.json
+  $ wirefilter replay rules.json 'logs/**/*.log.gz' --lists lists.json --diff --score-histogram`,
   );
-  return command.action(async (ruleset: string, traffic: string | undefined, options: ReplayOptions) => cli.done(await runReplay(ruleset, traffic, options, cli.io(options))));
+  return command.action(async (ruleset: string, traffic: string[], options: ReplayOptions) => cli.done(await runReplay(ruleset, traffic, options, cli.io(options))));
 }
