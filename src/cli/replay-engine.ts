@@ -65,6 +65,8 @@ export interface ReplayPlan {
 /** Most distinct unknown Logpush fields remembered (they are reported once, not per line). */
 const MAX_UNMAPPED = 256;
 const SCORE_FIELD = 'cf.bot_management.score';
+/** Logpush records whose unknown fields are listed (a job's records all have the same fields). */
+const UNMAPPED_SAMPLE = 1000;
 const TIMESTAMP_FIELD = 'http.request.timestamp.sec';
 
 /** Loads the scheme and the custom rules the way every thread of one replay does. */
@@ -120,6 +122,7 @@ export class ReplayEngine {
   readonly unmapped = new Set<string>();
   /** Lines read. */
   lines = 0;
+  private logpushRecords = 0;
   private readonly evaluate: EvaluateOptions = {};
 
   constructor(
@@ -174,7 +177,8 @@ export class ReplayEngine {
       this.stats.malformedLine(number, 'expected a Logpush record (a JSON object)', file);
       return undefined;
     }
-    const converted = logpushRequest(record, this.plan.fields === undefined ? {} : { fields: this.plan.fields });
+    // Unknown fields are listed from the first records (every record of a Logpush job has the same fields).
+    const converted = logpushRequest(record, { ...(this.plan.fields !== undefined && { fields: this.plan.fields }), unmapped: this.logpushRecords++ < UNMAPPED_SAMPLE });
     if (this.config.strict && converted.problems.length > 0) {
       this.stats.malformedLine(number, converted.problems.join('; '), file);
       return undefined;
@@ -182,18 +186,19 @@ export class ReplayEngine {
     for (const key of converted.unmapped) if (this.unmapped.size < MAX_UNMAPPED) this.unmapped.add(key);
     const values = converted.values as Record<string, unknown>;
     const seconds = values[TIMESTAMP_FIELD];
-    const replayed = this.request({ values, ...(typeof seconds === 'number' && { now: seconds }) });
+    // Converted already restricted to the fields the rules read: no second copy.
+    const replayed = this.request({ values, ...(typeof seconds === 'number' && { now: seconds }) }, undefined, true);
     this.diff?.record(replayed.decision, logpushSecurity(record));
     return replayed;
   }
 
   /** Evaluates and counts one request (a parsed line, or a generated request). */
-  request(request: RequestInput, now?: number): Replayed {
+  request(request: RequestInput, now?: number, restricted = false): Replayed {
     const evaluate = this.evaluate;
     evaluate.clearance = request.clearance;
     evaluate.now = now ?? request.now ?? this.config.now;
     evaluate.xhr = request.xhr === true;
-    const context = this.plan.scheme.context(this.used(request.values));
+    const context = this.plan.scheme.context(restricted ? request.values : this.used(request.values));
     const decision = this.plan.ruleset.evaluate(context, evaluate);
     this.stats.record(decision, context, request.category);
     this.scores?.record(decision, request.values[SCORE_FIELD]);

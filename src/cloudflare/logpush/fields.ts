@@ -166,39 +166,59 @@ function entriesOf(value: unknown, target: MappingTarget): [string, string][] | 
   return out;
 }
 
+/** Field names of the URI fields, normalized and raw: constants, so lookups hash nothing per record. */
+const URI_FIELD_NAMES = ['', 'raw.'].map((prefix) => ({
+  raw: prefix !== '',
+  uri: `${prefix}http.request.uri`,
+  path: `${prefix}http.request.uri.path`,
+  extension: `${prefix}http.request.uri.path.extension`,
+  query: `${prefix}http.request.uri.query`,
+  fullUri: `${prefix}http.request.full_uri`,
+  args: `${prefix}http.request.uri.args`,
+  argNames: `${prefix}http.request.uri.args.names`,
+  argValues: `${prefix}http.request.uri.args.values`,
+}));
+
 function applyUri(value: unknown, target: MappingTarget): void {
   const uri = text(value, target);
   if (uri === undefined) return;
   const parts = splitTarget(binaryOf(uri));
   const rawPath = parts.path;
-  const path = normalizePath(rawPath, target.normalization);
   const query = parts.query ?? '';
   const suffix = parts.query === undefined ? '' : `?${parts.query}`;
-  const host = target.read('ClientRequestHost');
-  const scheme = target.read('ClientRequestScheme');
-  const origin =
-    typeof host === 'string' && typeof scheme === 'string' && /^https?$/i.test(scheme) ? `${scheme.toLowerCase()}://${binaryOf(host)}` : undefined;
-  for (const prefix of ['', 'raw.']) {
-    const p = prefix === '' ? path : rawPath;
-    const base = `${prefix}http.request`;
-    if (target.wants(`${base}.uri`)) target.set(`${base}.uri`, fromBinary(p + suffix));
-    if (target.wants(`${base}.uri.path`)) target.set(`${base}.uri.path`, fromBinary(p));
-    if (target.wants(`${base}.uri.path.extension`)) {
+  let origin: string | undefined | null = null;
+  for (const names of URI_FIELD_NAMES) {
+    if (names.raw && !target.wants(names.uri) && !target.wants(names.path) && !target.wants(names.extension) && !target.wants(names.query) && !target.wants(names.fullUri) && !target.wants(names.args) && !target.wants(names.argNames) && !target.wants(names.argValues)) continue;
+    const p = names.raw ? rawPath : normalizePath(rawPath, target.normalization);
+    if (target.wants(names.uri)) target.set(names.uri, fromBinary(p + suffix));
+    if (target.wants(names.path)) target.set(names.path, fromBinary(p));
+    if (target.wants(names.extension)) {
       // Only the normalized extension is lowercased, as Cloudflare documents for each field.
       const extension = pathExtension(p);
-      target.set(`${base}.uri.path.extension`, fromBinary(prefix === '' ? asciiLowerString(extension) : extension));
+      target.set(names.extension, fromBinary(names.raw ? extension : asciiLowerString(extension)));
     }
-    if (target.wants(`${base}.uri.query`)) target.set(`${base}.uri.query`, fromBinary(query));
-    if (origin !== undefined && target.wants(`${base}.full_uri`)) target.set(`${base}.full_uri`, fromBinary(origin + p + suffix));
-    if (target.wants(`${base}.uri.args`) || target.wants(`${base}.uri.args.names`) || target.wants(`${base}.uri.args.values`)) {
+    if (target.wants(names.query)) target.set(names.query, fromBinary(query));
+    if (target.wants(names.fullUri)) {
+      if (origin === null) {
+        const host = target.read('ClientRequestHost');
+        const scheme = target.read('ClientRequestScheme');
+        origin = typeof host === 'string' && typeof scheme === 'string' && /^https?$/i.test(scheme) ? `${scheme.toLowerCase()}://${binaryOf(host)}` : undefined;
+      }
+      if (origin !== undefined) target.set(names.fullUri, fromBinary(origin + p + suffix));
+    }
+    const wantsMap = target.wants(names.args);
+    const wantsNames = target.wants(names.argNames);
+    const wantsValues = target.wants(names.argValues);
+    if (wantsMap || wantsNames || wantsValues) {
       const pairs = splitPairs(query);
-      const names = pairs.names.map(fromBinary);
       const values = pairs.values.map(fromBinary);
-      const map = nullMap<FieldValue[]>();
-      pairs.names.forEach((name, i) => pushEntry(map, keyFromBinary(name), values[i]!));
-      target.set(`${base}.uri.args`, map);
-      target.set(`${base}.uri.args.names`, names);
-      target.set(`${base}.uri.args.values`, values);
+      if (wantsMap) {
+        const map = nullMap<FieldValue[]>();
+        pairs.names.forEach((name, i) => pushEntry(map, keyFromBinary(name), values[i]!));
+        target.set(names.args, map);
+      }
+      if (wantsNames) target.set(names.argNames, pairs.names.map(fromBinary));
+      if (wantsValues) target.set(names.argValues, values);
     }
   }
 }

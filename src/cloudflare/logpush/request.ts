@@ -37,11 +37,20 @@ export interface LogpushRequestOptions {
    * default), `'rfc3986'` or `'none'` (when the zone normalizes nothing).
    */
   normalization?: UrlNormalization;
+  /**
+   * List the record's unknown keys in `unmapped` (default true). A caller converting many
+   * records of one Logpush job can turn it off after the first ones: every record of a job has
+   * the same fields.
+   */
+  unmapped?: boolean;
 }
 
 /** The field values of one Logpush record, and what could not be converted. */
 export interface LogpushRequest {
-  /** Field values keyed by catalogue field name (a prototype-less object). */
+  /**
+   * Field values keyed by catalogue field name. Its own keys are only catalogue field names
+   * (header and argument maps inside are prototype-less: their keys come from the record).
+   */
   readonly values: RequestFieldValues;
   /**
    * One message per value that could not be converted, e.g.
@@ -70,8 +79,15 @@ const aliasOf = (field: string): string | undefined =>
 
 /** The mappings that convert anything (built on first use). */
 let converting: readonly LogpushFieldMapping[] | undefined;
-/** The mappings needed for each `fields` set, computed once per set. */
-const plans = /* @__PURE__ */ new WeakMap<ReadonlySet<string>, readonly LogpushFieldMapping[]>();
+/** What one `fields` set needs: the mappings to run and the fields wanted (aliases included). */
+interface Plan {
+  mappings: readonly LogpushFieldMapping[];
+  wants: (field: string) => boolean;
+}
+
+/** The plan of each `fields` set, computed once per set (pass the same set every time). */
+const plans = /* @__PURE__ */ new WeakMap<ReadonlySet<string>, Plan>();
+let everything: Plan | undefined;
 
 function wantsIn(fields: ReadonlySet<string> | undefined, field: string): boolean {
   if (fields === undefined || fields.has(field)) return true;
@@ -79,12 +95,19 @@ function wantsIn(fields: ReadonlySet<string> | undefined, field: string): boolea
   return alias !== undefined && fields.has(alias);
 }
 
-function planFor(fields: ReadonlySet<string> | undefined): readonly LogpushFieldMapping[] {
+function planFor(fields: ReadonlySet<string> | undefined): Plan {
   converting ??= LOGPUSH_FIELD_MAP.filter((m) => m.apply !== undefined);
-  if (fields === undefined) return converting;
+  if (fields === undefined) return (everything ??= { mappings: converting, wants: () => true });
   let plan = plans.get(fields);
   if (plan === undefined) {
-    plan = converting.filter((m) => m.fields.some((field) => wantsIn(fields, field)));
+    // Every field the mappings could produce, decided once: a lookup per field afterwards.
+    const wanted = new Set<string>();
+    for (const mapping of converting) for (const field of mapping.fields) if (wantsIn(fields, field)) wanted.add(field);
+    for (const field of fields) wanted.add(field);
+    for (const prefix of ['http.request.headers', 'http.response.headers']) {
+      for (const field of [prefix, `${prefix}.names`, `${prefix}.values`]) if (wantsIn(fields, field)) wanted.add(field);
+    }
+    plan = { mappings: converting.filter((m) => m.fields.some((field) => wanted.has(field))), wants: (field) => wanted.has(field) };
     plans.set(fields, plan);
   }
   return plan;
@@ -115,9 +138,9 @@ class HeaderCollector {
         list.push(value);
       }
     }
-    values[prefix] = map;
-    values[`${prefix}.names`] = names;
-    values[`${prefix}.values`] = list;
+    if (wants(prefix)) values[prefix] = map;
+    if (wants(`${prefix}.names`)) values[`${prefix}.names`] = names;
+    if (wants(`${prefix}.values`)) values[`${prefix}.values`] = list;
   }
 }
 
@@ -131,7 +154,9 @@ class HeaderCollector {
  * @param options The fields needed, URL normalization.
  */
 export function logpushRequest(record: unknown, options: LogpushRequestOptions = {}): LogpushRequest {
-  const values = Object.create(null) as RequestFieldValues;
+  // A plain object (V8 keeps it in fast mode, unlike a prototype-less one): its keys are only
+  // catalogue field names from the mapping table, never names taken from the record.
+  const values: RequestFieldValues = {};
   const problems: string[] = [];
   const unmapped: string[] = [];
   const result: LogpushRequest = { values, problems, unmapped };
@@ -139,8 +164,8 @@ export function logpushRequest(record: unknown, options: LogpushRequestOptions =
     problems.push(`record: expected a JSON object, got ${describeValue(record)}`);
     return result;
   }
-  const fields = options.fields;
-  const wants = (field: string): boolean => wantsIn(fields, field);
+  const plan = planFor(options.fields);
+  const wants = plan.wants;
   const read = (key: string): unknown => {
     if (!Object.prototype.hasOwnProperty.call(record, key)) return undefined;
     const value = (record as Record<string, unknown>)[key];
@@ -163,7 +188,7 @@ export function logpushRequest(record: unknown, options: LogpushRequestOptions =
   };
 
   try {
-    for (const mapping of planFor(fields)) {
+    for (const mapping of plan.mappings) {
       const value = read(mapping.logpush);
       if (value === undefined) continue;
       current = mapping;
@@ -176,7 +201,7 @@ export function logpushRequest(record: unknown, options: LogpushRequestOptions =
       if (values[canonical] !== undefined && values[alias] === undefined) values[alias] = values[canonical] as FieldValue;
     }
     const names = known();
-    for (const key of Object.keys(record)) {
+    for (const key of options.unmapped === false ? [] : Object.keys(record)) {
       if (names.has(key)) continue;
       if (unmapped.length === MAX_UNMAPPED) {
         problems.push(`record: more than ${MAX_UNMAPPED} unknown fields, the rest are not listed`);
