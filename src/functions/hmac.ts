@@ -10,7 +10,7 @@ import { BOOL, BYTES, INT } from '../scheme/types.js';
 import { decodeBase64 } from '../values/base64.js';
 import { isBytesValue, toUtf8 } from '../values/bytes.js';
 import type { IntValue } from '../values/int.js';
-import { hmacSha256, SHA256_DIGEST_LENGTH } from '../values/sha256.js';
+import { constantTimeEqual, hmacSha256, SHA256_DIGEST_LENGTH } from '../values/sha256.js';
 import { flagLetters, intInRange, isIntValue } from './common.js';
 import type { BuiltinFunction } from '../scheme/functions.js';
 
@@ -64,13 +64,6 @@ function percentDecode(bytes: Uint8Array): Uint8Array {
   return out.subarray(0, n);
 }
 
-/** Compares two digests without stopping at the first difference. */
-function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 /**
  * Checks a token of the form `<message><separator><timestamp>-<mac>`:
@@ -108,7 +101,7 @@ export function verifyTimedHmac(key: Uint8Array, token: Uint8Array, options: Tim
     : decodeBase64(percentDecode(macText), { padding: 'optional' });
   if (mac === undefined || mac.length !== SHA256_DIGEST_LENGTH) return false;
   const expected = hmacSha256(key, token.subarray(0, messageEnd), token.subarray(timestampStart, dash));
-  if (!digestsEqual(mac, expected)) return false;
+  if (!constantTimeEqual(mac, expected)) return false;
   let issued = 0;
   for (let k = timestampStart; k < dash; k++) issued = issued * 10 + (token[k]! - 0x30);
   // BigInt keeps the comparison exact for any int64 `now` and `ttl`.

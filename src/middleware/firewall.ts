@@ -3,7 +3,8 @@
  * block responses, challenges a browser solves (a proof of work, a click or Turnstile for the
  * interactive one), and signed clearance cookies that later evaluations honour. The core works
  * on a small request abstraction; `handle` (Fetch runtimes) and `node` (Node `http`,
- * Express, Connect) adapt it. Browser-safe: WebCrypto only, no Node imports.
+ * Express, Connect) adapt it. Browser-safe: no Node imports (HMACs and hashes in JS, random
+ * values from `crypto.getRandomValues`).
  *
  * @module
  */
