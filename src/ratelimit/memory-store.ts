@@ -38,6 +38,8 @@ interface Counter {
   previous: number;
   /** sliding-log: a ring of the newest `limit + 1` hit times (all a decision needs). */
   log: Float64Array | undefined;
+  /** The limit the log was kept for: another limit starts the log again (as the Redis store does). */
+  logLimit: number;
   logStart: number;
   logSize: number;
   mitigatedUntil: number;
@@ -99,7 +101,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     sweep(now);
     let counter = counters.get(key);
     if (counter === undefined || counter.algorithm !== algorithm || counter.periodMs !== periodMs || counter.expiresAt <= now) {
-      const fresh: Counter = { algorithm, periodMs, windowStart: Math.floor(now / periodMs) * periodMs, current: 0, previous: 0, log: undefined, logStart: 0, logSize: 0, mitigatedUntil: 0, expiresAt: 0, used: false };
+      const fresh: Counter = { algorithm, periodMs, windowStart: Math.floor(now / periodMs) * periodMs, current: 0, previous: 0, log: undefined, logLimit: 0, logStart: 0, logSize: 0, mitigatedUntil: 0, expiresAt: 0, used: false };
       if (counter === undefined) counters.set(key, fresh);
       else Object.assign(counter, fresh);
       counter ??= fresh;
@@ -151,7 +153,8 @@ function slidingLog(counter: Counter, now: number, cost: number, limit: number):
   const capacity = limit + 1;
   // The ring grows as hits arrive (up to `limit + 1` times): a limit of millions costs memory
   // only for counters that see that many hits.
-  if (counter.log === undefined || counter.log.length > capacity) {
+  if (counter.log === undefined || counter.logLimit !== limit) {
+    counter.logLimit = limit;
     counter.log = new Float64Array(Math.min(capacity, INITIAL_LOG_CAPACITY));
     counter.logStart = 0;
     counter.logSize = 0;
