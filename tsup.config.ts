@@ -10,7 +10,7 @@ export default defineConfig([
   // The library: browser-safe, ESM + CJS + declarations. Shared code is split into chunks, so
   // each format holds one copy of every module whatever entries a program loads.
   {
-    entry: { index: 'src/index.ts', service: 'src/service/index.ts', codemirror: 'src/service/codemirror/index.ts', middleware: 'src/middleware/index.ts', bots: 'src/bots/index.ts' },
+    entry: { index: 'src/index.ts', service: 'src/service/index.ts', codemirror: 'src/service/codemirror/index.ts', middleware: 'src/middleware/index.ts', bots: 'src/bots/index.ts', logpush: 'src/cloudflare/logpush/index.ts' },
     // The CodeMirror extension uses the host page's CodeMirror (peer dependencies).
     external: [/^@codemirror\//, /^@lezer\//],
     noExternal: bundled,

@@ -34,24 +34,6 @@ export type {
   NodeRequestLike,
   UrlNormalization,
 } from './cloudflare/request/fields.js';
-export {
-  logpushRequest,
-  looksLikeLogpush,
-  logpushSecurity,
-  logpushTimestampMs,
-  normalizeLogpushAction,
-  LOGPUSH_FIELD_MAP,
-  LOGPUSH_SECURITY_ACTIONS,
-} from './cloudflare/logpush/index.js';
-export type {
-  LogpushRequest,
-  LogpushRequestOptions,
-  LogpushFieldMapping,
-  LogpushSecurity,
-  LogpushSecurityAction,
-  LogpushActionName,
-  ChallengeOutcome,
-} from './cloudflare/logpush/index.js';
 export { ExecutionContext } from './engine/context.js';
 export type { FieldValues } from './engine/context.js';
 export { WirefilterError } from './diagnostics/errors.js';

@@ -12,7 +12,7 @@ import { ROOT } from './cli/run.js';
 const FLOORS = ['diagnostics', 'values', 'scheme', 'syntax', 'functions', 'check', 'compile', 'engine', 'cloudflare', 'ruleset', 'ratelimit', 'bots', 'middleware', 'json', 'node', 'service', 'index', 'cli'];
 
 /** Entry points a program or the playground may import (src-relative, without extension). */
-const PUBLIC_ENTRIES = ['index', 'service/index', 'service/codemirror/index', 'bots/index'];
+const PUBLIC_ENTRIES = ['index', 'service/index', 'service/codemirror/index', 'cloudflare/logpush/index', 'bots/index'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {

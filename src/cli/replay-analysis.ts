@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { Decision, LogpushSecurity } from '../index.js';
+import type { LogpushSecurity } from '../cloudflare/logpush/index.js';
+import type { Decision } from '../index.js';
 import { pad, type Colors } from './io.js';
 
 /** The source Cloudflare logs for WAF custom rules in `SecuritySources`. */

@@ -6,16 +6,8 @@
  *
  * @module
  */
-import {
-  type Decision,
-  type EvaluateOptions,
-  type ExecutionContext,
-  logpushRequest,
-  logpushSecurity,
-  looksLikeLogpush,
-  Ruleset,
-  type Scheme,
-} from '../index.js';
+import { logpushRequest, logpushSecurity, looksLikeLogpush } from '../cloudflare/logpush/index.js';
+import { type Decision, type EvaluateOptions, type ExecutionContext, Ruleset, type Scheme } from '../index.js';
 import { CliError, parseTime } from './io.js';
 import { RATE_LIMIT_PHASE, requireCustomRules, rulesetShape, type RulesetShape } from './ratelimit-file.js';
 import { DiffStats, ScoreHistogram, type DiffData, type ScoreData } from './replay-analysis.js';

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LOGPUSH_FIELD_MAP, LOGPUSH_SECURITY_ACTIONS } from '../../src/index.js';
+import { LOGPUSH_FIELD_MAP, LOGPUSH_SECURITY_ACTIONS } from '../../src/cloudflare/logpush/index.js';
 import { FIELD_ALIASES } from '../../src/cloudflare/scheme.js';
 
 const docUrl = new URL('../../docs/logpush.md', import.meta.url);

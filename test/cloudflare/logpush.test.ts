@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import catalogue from '../../src/cloudflare/fields.json';
 import {
-  cloudflareScheme,
   LOGPUSH_FIELD_MAP,
   LOGPUSH_SECURITY_ACTIONS,
   logpushRequest,
@@ -14,7 +13,8 @@ import {
   logpushTimestampMs,
   looksLikeLogpush,
   normalizeLogpushAction,
-} from '../../src/index.js';
+} from '../../src/cloudflare/logpush/index.js';
+import { cloudflareScheme } from '../../src/index.js';
 import { FIELD_ALIASES } from '../../src/cloudflare/scheme.js';
 import records from './logpush/records.json';
 

@@ -127,7 +127,7 @@ const URI_FIELDS = [
 const PATH_FIELDS = ['http.request.uri.path', 'http.request.uri.path.extension', 'raw.http.request.uri.path', 'raw.http.request.uri.path.extension'];
 
 /** A dedicated Logpush field for one request header: its own Rules field plus the header map entry. */
-const requestHeaderField = (logpush: string, field: string | undefined, header: string): LogpushFieldMapping =>
+const requestHeaderField = /* @__NO_SIDE_EFFECTS__ */ (logpush: string, field: string | undefined, header: string): LogpushFieldMapping =>
   row(
     logpush,
     'string',
@@ -167,17 +167,30 @@ function entriesOf(value: unknown, target: MappingTarget): [string, string][] | 
 }
 
 /** Field names of the URI fields, normalized and raw: constants, so lookups hash nothing per record. */
-const URI_FIELD_NAMES = ['', 'raw.'].map((prefix) => ({
-  raw: prefix !== '',
-  uri: `${prefix}http.request.uri`,
-  path: `${prefix}http.request.uri.path`,
-  extension: `${prefix}http.request.uri.path.extension`,
-  query: `${prefix}http.request.uri.query`,
-  fullUri: `${prefix}http.request.full_uri`,
-  args: `${prefix}http.request.uri.args`,
-  argNames: `${prefix}http.request.uri.args.names`,
-  argValues: `${prefix}http.request.uri.args.values`,
-}));
+const URI_FIELD_NAMES = [
+  {
+    raw: false,
+    uri: 'http.request.uri',
+    path: 'http.request.uri.path',
+    extension: 'http.request.uri.path.extension',
+    query: 'http.request.uri.query',
+    fullUri: 'http.request.full_uri',
+    args: 'http.request.uri.args',
+    argNames: 'http.request.uri.args.names',
+    argValues: 'http.request.uri.args.values',
+  },
+  {
+    raw: true,
+    uri: 'raw.http.request.uri',
+    path: 'raw.http.request.uri.path',
+    extension: 'raw.http.request.uri.path.extension',
+    query: 'raw.http.request.uri.query',
+    fullUri: 'raw.http.request.full_uri',
+    args: 'raw.http.request.uri.args',
+    argNames: 'raw.http.request.uri.args.names',
+    argValues: 'raw.http.request.uri.args.values',
+  },
+] as const;
 
 function applyUri(value: unknown, target: MappingTarget): void {
   const uri = text(value, target);

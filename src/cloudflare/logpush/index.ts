@@ -1,5 +1,5 @@
 /**
- * Cloudflare Logpush `http_requests` records: conversion to Rules field values, what Cloudflare
+ * `wirefilter-ts/logpush` — Cloudflare Logpush `http_requests` records: conversion to Rules field values, what Cloudflare
  * did to each request, and format detection. See `docs/logpush.md`.
  *
  * @module
