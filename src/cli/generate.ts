@@ -4,7 +4,9 @@
  * scanners, clients in cloud networks, IPv6 clients and API clients, with Cloudflare field
  * values (paths, hosts, user agents, lowercase header maps, query arguments, country, ASN, bot
  * score, `cf.client.bot`, TLS, WAF attack scores, …). The same seed always yields the same
- * requests. `wirefilter generate --count 100000 --seed 1 > traffic.ndjson` writes them as NDJSON.
+ * requests. `wirefilter generate --count 100000 --seed 1 > traffic.ndjson` writes them as NDJSON;
+ * `--format logpush` writes them as Cloudflare Logpush `http_requests` records instead
+ * (`logpush-generate.ts`).
  *
  * Addresses of the office (192.0.2.0/24, 2001:db8:ffff::/48), the VPN (198.51.100.0/24) and
  * the partners (203.0.113.0/26) are the documentation ranges that `examples/lists.json` uses.
@@ -16,6 +18,7 @@ import { Command, Option } from 'commander';
 import type { Clearance } from '../index.js';
 import type { CommandContext } from './command.js';
 import { CliError, EXIT_OK, parseCount, resolvePath, type CliOutput, type Io } from './io.js';
+import { DEFAULT_LISTS, DEFAULT_RULESET, DEFAULT_TIMESTAMP_FORMAT, loadReferenceRuleset, LogpushWriter, TIMESTAMP_FORMATS, type TimestampFormat } from './logpush-generate.js';
 import { createRandom, Rng, WeightedTable } from './random.js';
 import {
   API_ROUTES,
@@ -542,13 +545,29 @@ interface GenerateCommandOptions {
   seed: string;
   output?: string;
   start?: string;
-  format: 'ndjson' | 'json';
+  format: 'ndjson' | 'json' | 'logpush';
+  timestamps?: TimestampFormat;
+  ruleset?: string;
+  lists?: string;
 }
 
 async function runGenerate(options: GenerateCommandOptions, io: Io): Promise<number> {
   const count = parseCount(options.count, '--count');
   const seed = parseCount(options.seed, '--seed');
   const start = options.start !== undefined ? parseCount(options.start, '--start') : undefined;
+  const logpush = options.format === 'logpush';
+  if (!logpush) {
+    const misplaced = (['timestamps', 'ruleset', 'lists'] as const).find((key) => options[key] !== undefined);
+    if (misplaced !== undefined) throw new CliError(`--${misplaced} applies to --format logpush only`);
+  }
+  // Logpush records: the Security* fields come from evaluating the reference ruleset.
+  const writer = logpush
+    ? new LogpushWriter({
+        seed,
+        timestamps: options.timestamps ?? DEFAULT_TIMESTAMP_FORMAT,
+        reference: loadReferenceRuleset({ ...(options.ruleset !== undefined && { ruleset: options.ruleset }), ...(options.lists !== undefined && { lists: options.lists }) }, io.cwd),
+      })
+    : undefined;
   const file = options.output !== undefined ? createWriteStream(resolvePath(options.output, io.cwd)) : undefined;
   if (file !== undefined) {
     await new Promise<void>((resolve, reject) => {
@@ -569,7 +588,7 @@ async function runGenerate(options: GenerateCommandOptions, io: Io): Promise<num
     if (!stream.write(text) && stream.once !== undefined) await new Promise((resolve) => stream.once!('drain', resolve));
   };
   for (const request of generateRequests({ count, seed, ...(start !== undefined && { start }) })) {
-    batch.push(requestLine(request));
+    batch.push(writer !== undefined ? writer.line(request) : requestLine(request));
     if (batch.length === 512) await flush();
   }
   if (batch.length > 0) await flush();
@@ -585,13 +604,27 @@ export function generateCommand(cli: CommandContext): Command {
     .description(
       'Write synthetic requests for the example zone as NDJSON, one {"category", "now", "clearance"?, "values"} object per line: ' +
         'humans (including staff and visitors with a challenge clearance), verified bots, bad bots, clients in cloud networks, IPv6 clients and API clients. ' +
-        'The same --seed always gives the same traffic.',
+        'The same --seed always gives the same traffic. ' +
+        'With --format logpush, the same requests as Cloudflare Logpush http_requests records (the fields of a full job, ~2.6 KB each), ' +
+        'their Security* fields saying what --ruleset decided (default examples/ruleset.json with examples/lists.json).',
     )
     .option('-n, --count <n>', 'number of requests', '100000')
     .option('-s, --seed <n>', 'random seed', '1')
     .option('--start <unix-seconds>', `time of the first request (default ${DEFAULT_START}, 2026-01-01T00:00:00Z)`)
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .addOption(new Option('-f, --format <format>', 'ndjson (one request per line, what `replay` reads) or json (an array)').choices(['ndjson', 'json']).default('ndjson'))
-    .addHelpText('after', '\nExample:\n  $ wirefilter generate --count 100000 --seed 1 > traffic.ndjson')
+    .addOption(
+      new Option('-f, --format <format>', 'ndjson (one request per line, what `replay` reads), json (an array), or logpush (Cloudflare Logpush http_requests records, one per line)')
+        .choices(['ndjson', 'json', 'logpush'])
+        .default('ndjson'),
+    )
+    .addOption(new Option('--timestamps <format>', `logpush: timestamp_format of EdgeStartTimestamp/EdgeEndTimestamp (default ${DEFAULT_TIMESTAMP_FORMAT}, Logpush's default)`).choices([...TIMESTAMP_FORMATS]))
+    .option('--ruleset <file>', `logpush: ruleset whose decisions fill the Security* fields (default ${DEFAULT_RULESET})`)
+    .option('--lists <file>', `logpush: lists of --ruleset (default ${DEFAULT_LISTS} with the default ruleset)`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ wirefilter generate --count 100000 --seed 1 > traffic.ndjson\n' +
+        '  $ wirefilter generate --count 100000 --format logpush -o http_requests.log\n' +
+        '  $ wirefilter generate --format logpush --timestamps rfc3339 --ruleset rules.json --lists lists.json > logs.ndjson',
+    )
     .action(async (options: GenerateCommandOptions) => cli.done(await runGenerate(options, cli.io({}))));
 }
