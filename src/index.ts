@@ -24,7 +24,7 @@ export { isIpAddress } from './values/ip.js';
 export { cloudflareScheme, CLOUDFLARE_FIELDS, MANAGED_IP_LISTS, WAF_CUSTOM_RULES_PHASE } from './cloudflare/scheme.js';
 export { isRequestPhase, isResponseField } from './functions/phases.js';
 export type { CloudflareSchemeConfig, CatalogueField } from './cloudflare/scheme.js';
-export { requestFields, DERIVED_FIELDS } from './cloudflare/request/fields.js';
+export { requestFields, DERIVED_FIELDS, isStaticExtension } from './cloudflare/request/fields.js';
 export type {
   RequestFacts,
   RequestFieldsOptions,

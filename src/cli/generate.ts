@@ -15,7 +15,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { Command, Option } from 'commander';
-import type { Clearance } from '../index.js';
+import { type Clearance, isStaticExtension } from '../index.js';
 import type { CommandContext } from './command.js';
 import { CliError, EXIT_OK, parseCount, resolvePath, type CliOutput, type Io } from './io.js';
 import { DEFAULT_LISTS, DEFAULT_RULESET, DEFAULT_TIMESTAMP_FORMAT, loadReferenceRuleset, LogpushWriter, TIMESTAMP_FORMATS, type TimestampFormat } from './logpush-generate.js';
@@ -199,7 +199,7 @@ function assemble(rng: Rng, draft: Draft, now: number): Record<string, unknown> 
     'cf.client.bot': draft.verifiedBot,
     'cf.bot_management.score': draft.botScore,
     'cf.bot_management.verified_bot': draft.verifiedBot,
-    'cf.bot_management.static_resource': STATIC_EXTENSIONS.has(extension),
+    'cf.bot_management.static_resource': isStaticExtension(extension),
     'cf.waf.score': waf,
     'cf.waf.score.sqli': scores.sqli,
     'cf.waf.score.xss': scores.xss,

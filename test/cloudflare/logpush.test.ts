@@ -63,6 +63,7 @@ describe('logpushRequest: a full record', () => {
     expect(plain(values)).toEqual({
       'cf.bot_management.detection_ids': [],
       'cf.bot_management.score': 86,
+      'cf.bot_management.static_resource': false,
       'cf.bot_management.verified_bot': false,
       'cf.client.bot': false,
       'cf.verified_bot_category': '',

@@ -8,7 +8,7 @@
  */
 import { isIpAddress } from '../../values/ip.js';
 import { toBinaryString, isAscii } from '../../values/bytes.js';
-import { httpVersionText, type FieldValue } from '../request/fields.js';
+import { httpVersionText, isStaticExtension, type FieldValue } from '../request/fields.js';
 import { asciiLowerString, fromBinary, keyFromBinary, nullMap, pushEntry } from '../request/text.js';
 import { normalizePath, pathExtension, splitPairs, splitTarget, type UrlNormalization } from '../request/url.js';
 import { logpushTimestampMs } from './timestamp.js';
@@ -106,7 +106,9 @@ const none = /* @__NO_SIDE_EFFECTS__ */ (logpush: string, type: string, why: str
 const REQUEST_HEADER_FIELDS = ['http.request.headers', 'http.request.headers.names', 'http.request.headers.values'];
 const RESPONSE_HEADER_FIELDS = ['http.response.headers', 'http.response.headers.names', 'http.response.headers.values'];
 const VERIFIED_BOT = 'cf.bot_management.verified_bot';
+const STATIC_RESOURCE = 'cf.bot_management.static_resource';
 const URI_FIELDS = [
+  STATIC_RESOURCE,
   'http.request.uri',
   'http.request.uri.path',
   'http.request.uri.path.extension',
@@ -124,7 +126,7 @@ const URI_FIELDS = [
   'raw.http.request.uri.args.values',
   'raw.http.request.full_uri',
 ];
-const PATH_FIELDS = ['http.request.uri.path', 'http.request.uri.path.extension', 'raw.http.request.uri.path', 'raw.http.request.uri.path.extension'];
+const PATH_FIELDS = [STATIC_RESOURCE, 'http.request.uri.path', 'http.request.uri.path.extension', 'raw.http.request.uri.path', 'raw.http.request.uri.path.extension'];
 
 /** A dedicated Logpush field for one request header: its own Rules field plus the header map entry. */
 const requestHeaderField = /* @__NO_SIDE_EFFECTS__ */ (logpush: string, field: string | undefined, header: string): LogpushFieldMapping =>
@@ -205,10 +207,13 @@ function applyUri(value: unknown, target: MappingTarget): void {
     const p = names.raw ? rawPath : normalizePath(rawPath, target.normalization);
     if (target.wants(names.uri)) target.set(names.uri, fromBinary(p + suffix));
     if (target.wants(names.path)) target.set(names.path, fromBinary(p));
-    if (target.wants(names.extension)) {
+    if (target.wants(names.extension) || (!names.raw && target.wants(STATIC_RESOURCE))) {
       // Only the normalized extension is lowercased, as Cloudflare documents for each field.
       const extension = pathExtension(p);
-      target.set(names.extension, fromBinary(names.raw ? extension : asciiLowerString(extension)));
+      const shown = names.raw ? extension : asciiLowerString(extension);
+      if (target.wants(names.extension)) target.set(names.extension, fromBinary(shown));
+      // Logpush has no field for it: derived from the extension, as Cloudflare defines it.
+      if (!names.raw && target.wants(STATIC_RESOURCE)) target.set(STATIC_RESOURCE, isStaticExtension(shown));
     }
     if (target.wants(names.query)) target.set(names.query, fromBinary(query));
     if (target.wants(names.fullUri)) {
@@ -244,7 +249,9 @@ function applyPath(value: unknown, target: MappingTarget): void {
   const binary = binaryOf(rawPath);
   const path = normalizePath(binary, target.normalization);
   target.set('http.request.uri.path', fromBinary(path));
-  target.set('http.request.uri.path.extension', fromBinary(asciiLowerString(pathExtension(path))));
+  const extension = asciiLowerString(pathExtension(path));
+  target.set('http.request.uri.path.extension', fromBinary(extension));
+  target.set(STATIC_RESOURCE, isStaticExtension(extension));
   target.set('raw.http.request.uri.path', fromBinary(binary));
   target.set('raw.http.request.uri.path.extension', fromBinary(pathExtension(binary)));
 }
@@ -362,7 +369,7 @@ export const LOGPUSH_FIELD_MAP: readonly LogpushFieldMapping[] = [
     'ClientRequestURI',
     'string',
     URI_FIELDS,
-    'Path and query as the client sent them: the `raw.*` fields verbatim, the others after URL normalization (option `normalization`, default `cloudflare`); arguments split as `requestFields()` does. The `full_uri` fields also need `ClientRequestScheme` and `ClientRequestHost`.',
+    'Path and query as the client sent them: the `raw.*` fields verbatim, the others after URL normalization (option `normalization`, default `cloudflare`); arguments split as `requestFields()` does. The `full_uri` fields also need `ClientRequestScheme` and `ClientRequestHost`. `cf.bot_management.static_resource` (no Logpush field of its own) is derived from the extension of the path, by the list of static extensions Cloudflare documents.',
     applyUri,
   ),
   requestHeaderField('ClientRequestUserAgent', 'http.user_agent', 'user-agent'),

@@ -316,9 +316,14 @@ export { FIELD_ALIASES } from '../scheme.js';
  * Extensions for which Cloudflare sets `cf.bot_management.static_resource` (from the
  * catalogue notes), so the flag can be computed from the normalized path.
  */
-const STATIC_EXTENSIONS = new Set(
-  'ico jpg png jpeg gif css js tif tiff bmp pict webp svg svgz class jar txt csv doc docx xls xlsx pdf ps pls ppt pptx ttf otf woff woff2 eot eps ejs swf torrent midi mid m3u8 m4a mp3 ogg ts'.split(' '),
-);
+const STATIC_EXTENSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'ico', 'jpg', 'png', 'jpeg', 'gif', 'css', 'js', 'tif', 'tiff', 'bmp', 'pict', 'webp', 'svg', 'svgz', 'class', 'jar', 'txt', 'csv', 'doc', 'docx',
+  'xls', 'xlsx', 'pdf', 'ps', 'pls', 'ppt', 'pptx', 'ttf', 'otf', 'woff', 'woff2', 'eot', 'eps', 'ejs', 'swf', 'torrent', 'midi', 'mid', 'm3u8',
+  'm4a', 'mp3', 'ogg', 'ts',
+]);
+
+/** Whether a path's (lower-cased) extension makes Cloudflare set `cf.bot_management.static_resource`. */
+export const isStaticExtension = (extension: string): boolean => STATIC_EXTENSIONS.has(extension);
 
 /** Cloudflare's values for the mTLS fields when no client certificate was presented. */
 function tlsClientAuthDefaults(): Map<string, boolean | string> {
