@@ -290,6 +290,7 @@ class FirewallCore {
       decision = { ...limited, events: [...decision.events, ...limited.events], skipped: decision.skipped };
       if (limiter.countsResponses && limited.action === 'allow') this.pendingCounts.set(request.raw as object, values);
     }
+    if (decision.action === 'allow' && this.settings.onEvent === undefined) return undefined; // nobody to tell: no event object
     const event = { ...base, action: decision.action, ruleId: decision.ruleId, rulesetId: decision.rulesetId, events: decision.events, ...(phase !== undefined && { phase }), ...(clearance !== null && { clearance: clearance.level }), ...(bots?.problem !== undefined && { reason: bots.problem }) };
     if (decision.action === 'allow') {
       this.emit({ ...event, outcome: 'passed' });
