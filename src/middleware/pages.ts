@@ -357,39 +357,36 @@ function footer(rayId: string, clientIp: string | undefined): string {
 }
 
 /**
- * The block page: a complete UTF-8 HTML document ("Sorry, you have been blocked") naming the
+ * The block page: a complete UTF-8 HTML document ("Sorry, you have been blocked", or "You are
+ * being rate limited" for a rate limiting rule) naming the
  * host, the ray id and the client IP. Every field is escaped; the rule id is not shown (it
  * would tell an attacker which rule to work around). No script at all.
  */
 export function blockPage(info: BlockPageInfo): string {
   const host = info.host === undefined || info.host === '' ? undefined : info.host;
   const where = host === undefined ? 'this website' : `<strong>${escapeHtml(host)}</strong>`;
-  if (info.rateLimited === true) {
-    return [
-      documentStart(host === undefined ? 'Rate limited' : `Rate limited | ${host}`),
-      '<main aria-labelledby="wf-title">',
-      `<p class="wf-kicker">Error ${escapeHtml(String(info.status))}</p>`,
-      '<h1 id="wf-title">You are being rate limited</h1>',
-      `<p class="wf-lead">You have sent ${where} too many requests in a short time.</p>`,
-      '<h2>What can I do?</h2>',
-      '<p>Wait a while before trying again. If you think this is a mistake, contact the site owner and quote the Ray ID below.</p>',
-      footer(info.rayId, info.clientIp),
-      '</main>',
-      '</body>',
-      '</html>',
-      '',
-    ].join('\n');
-  }
+  const limited = info.rateLimited === true;
+  const title = limited ? 'Rate limited' : 'Access denied';
+  const body = limited
+    ? [
+        '<h1 id="wf-title">You are being rate limited</h1>',
+        `<p class="wf-lead">You have sent ${where} too many requests in a short time.</p>`,
+        '<h2>What can I do?</h2>',
+        '<p>Wait a while before trying again. If you think this is a mistake, contact the site owner and quote the Ray ID below.</p>',
+      ]
+    : [
+        '<h1 id="wf-title">Sorry, you have been blocked</h1>',
+        `<p class="wf-lead">You are unable to access ${where}.</p>`,
+        '<h2>Why have I been blocked?</h2>',
+        '<p>This website uses a security service to protect itself from online attacks. Something in your request, such as a word or phrase, a malformed request or where it came from, matched one of its rules.</p>',
+        '<h2>What can I do to resolve this?</h2>',
+        '<p>Contact the site owner to let them know you were blocked. Tell them what you were doing when this page came up, and quote the Ray ID below.</p>',
+      ];
   return [
-    documentStart(host === undefined ? 'Access denied' : `Access denied | ${host}`),
+    documentStart(host === undefined ? title : `${title} | ${host}`),
     '<main aria-labelledby="wf-title">',
     `<p class="wf-kicker">Error ${escapeHtml(String(info.status))}</p>`,
-    '<h1 id="wf-title">Sorry, you have been blocked</h1>',
-    `<p class="wf-lead">You are unable to access ${where}.</p>`,
-    '<h2>Why have I been blocked?</h2>',
-    '<p>This website uses a security service to protect itself from online attacks. Something in your request, such as a word or phrase, a malformed request or where it came from, matched one of its rules.</p>',
-    '<h2>What can I do to resolve this?</h2>',
-    '<p>Contact the site owner to let them know you were blocked. Tell them what you were doing when this page came up, and quote the Ray ID below.</p>',
+    ...body,
     footer(info.rayId, info.clientIp),
     '</main>',
     '</body>',
