@@ -22,6 +22,7 @@ import {
   SKIPPABLE_PRODUCTS,
   type CustomRuleAction,
 } from './actions.js';
+import type { RuleIndex } from './prefilter.js';
 import type { BlockResponse, RuleInput, RulesetInput, RulesetProblem, RulesetSource } from './types.js';
 
 /** Where a ruleset sits in the phase. */
@@ -67,6 +68,8 @@ export interface LoadedRuleset {
   label: string;
   level: RulesetLevel;
   rules: LoadedRule[];
+  /** The pre-filter of its rules, when the ruleset is indexed (see prefilter.ts). */
+  index?: RuleIndex;
 }
 
 /**

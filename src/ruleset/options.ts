@@ -17,7 +17,7 @@ const DURATIONS = {
 } as const;
 
 /** Every option a ruleset takes (any other key is refused: it is most likely misspelt). */
-const RULESET_OPTION_KEYS: ReadonlySet<string> = new Set(['account', 'rulesets', 'laterPhasesRunAfterClearance', 'maxRulesPerRequest', ...Object.keys(DURATIONS)]);
+const RULESET_OPTION_KEYS: ReadonlySet<string> = new Set(['account', 'rulesets', 'laterPhasesRunAfterClearance', 'maxRulesPerRequest', 'index', ...Object.keys(DURATIONS)]);
 
 /**
  * Default bound on the rules one request can run, counted at load time through `execute`
@@ -40,6 +40,8 @@ export interface RulesetSettings {
   policy: ClearancePolicy;
   laterPhasesRunAfterClearance: boolean;
   maxRulesPerRequest: number;
+  /** Rule indexing: `auto` (large rulesets), `always` or `never`. */
+  index: 'auto' | 'always' | 'never';
 }
 
 /**
@@ -80,7 +82,14 @@ export function readRulesetOptions(options: Readonly<Record<string, unknown>>): 
   if (rulesets !== undefined && rulesets !== null && (typeof rulesets !== 'object' || Array.isArray(rulesets))) {
     problems.push({ path: 'options.rulesets', message: `\`rulesets\` must be an object of rulesets by id, got ${describeValue(rulesets)}` });
   }
-  return { settings: { policy, laterPhasesRunAfterClearance: later !== false, maxRulesPerRequest }, problems };
+  let index: RulesetSettings['index'] = 'auto';
+  const indexOption = options.index;
+  if (indexOption === true) index = 'always';
+  else if (indexOption === false) index = 'never';
+  else if (indexOption !== undefined && indexOption !== null && indexOption !== 'auto') {
+    problems.push({ path: 'options.index', message: `\`index\` must be "auto", true or false, got ${describeValue(indexOption)}` });
+  }
+  return { settings: { policy, laterPhasesRunAfterClearance: later !== false, maxRulesPerRequest, index }, problems };
 }
 
 /** A value as a message shows it: its JSON text when short, else its type. */

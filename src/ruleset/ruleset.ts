@@ -12,6 +12,7 @@ import type { Scheme } from '../engine/scheme.js';
 import { CHALLENGES, clearanceSatisfies, SKIPPABLE_PHASES, type ChallengeAction, type ClearancePolicy } from './actions.js';
 import { lintRulesets } from './lint.js';
 import { loadRuleset, ProblemList, type LoadedRule, type LoadedRuleset, type RulesetLevel } from './load.js';
+import { AUTO_INDEX_MIN_RULES, RuleIndex } from './prefilter.js';
 import type { RuleTrace } from './trace.js';
 import type { Decision, DecisionEvent, EvaluateOptions, RulesetOptions, RulesetProblem, RulesetSource } from './types.js';
 
@@ -139,6 +140,11 @@ export class Ruleset {
     this.warnings = problems.items;
     this.policy = settings.policy;
     this.laterPhasesRunAfterClearance = settings.laterPhasesRunAfterClearance;
+    if (settings.index !== 'never') {
+      for (const ruleset of all) {
+        if (settings.index === 'always' || ruleset.rules.length >= AUTO_INDEX_MIN_RULES) ruleset.index = RuleIndex.build(scheme, ruleset.rules);
+      }
+    }
   }
 
   /** Number of rules in the zone ruleset. */
@@ -208,7 +214,12 @@ export class Ruleset {
 
   private run(ruleset: LoadedRuleset, state: PhaseState, skips: LevelSkips, skipRuleIds: ReadonlySet<string>): RulesetOutcome {
     const slots = state.context.slots; // the context's scheme was checked by evaluate()
-    for (const rule of ruleset.rules) {
+    const rules = ruleset.rules;
+    // Only the rules that can match (a trace lists every rule, so it runs them all).
+    const order = ruleset.index !== undefined && state.trace === undefined ? ruleset.index.candidates(slots) : undefined;
+    const count = order === undefined ? rules.length : order.length;
+    for (let k = 0; k < count; k++) {
+      const rule = order === undefined ? rules[k]! : rules[order[k]!]!;
       const condition = rule.condition;
       if (condition === undefined) {
         this.record(state, ruleset, rule, 'disabled');

@@ -137,6 +137,13 @@ export interface RulesetOptions {
    * Default 1,000,000.
    */
   maxRulesPerRequest?: number;
+  /**
+   * Rule indexing: rules with a literal test on a field (`http.host eq "…"`, `ip.src in {…}`,
+   * `starts_with(http.request.uri.path, "…")`, …) are looked up per request, so only rules
+   * that can match are evaluated (same decisions; traces always evaluate every rule).
+   * `'auto'` (default) indexes rulesets of at least 64 rules, `true` every ruleset, `false` none.
+   */
+  index?: 'auto' | boolean;
 }
 
 /** A problem found while loading rulesets. */

@@ -1,0 +1,97 @@
+// Rule indexing (issue 22): the cost of a request that matches no rule, in rulesets of 1,000
+// and 10,000 rules of realistic shapes (per-host, per-IP-range and path-prefix rules, plus 5 %
+// rules with no literal test), with and without the index; the hand-written loop over the
+// same compiled filters (the floor without an index); and the index's build time against the
+// ruleset's compile time. A benchmark, not a test: alternated rounds in one process, medians.
+// Run: npm run bench:index   (builds first; uses dist/)
+import { cloudflareScheme, Ruleset } from 'wirefilter-ts';
+
+const scheme = cloudflareScheme();
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
+
+/** Rule i of a ruleset: 35 % hosts, 30 % IP ranges, 30 % path prefixes, 5 % without a literal test. */
+function rule(i) {
+  const k = i % 20;
+  const a = (i >> 8) & 255;
+  const b = i & 255;
+  let expression;
+  if (k === 0) expression = `http.user_agent contains "scanner-${i}" and not cf.client.bot`;
+  else if (k < 8) expression = `http.host eq "shop${i}.example.com" and http.request.uri.path contains "/admin"`;
+  else if (k < 14) expression = `ip.src in {10.${a}.${b}.0/24 172.16.${b}.${a} 2001:db8:${a.toString(16)}:${b.toString(16)}::/64} and http.request.method eq "POST"`;
+  else expression = `starts_with(http.request.uri.path, "/tenant/${i}/") and not http.cookie contains "session="`;
+  return { id: `r${i}`, expression, action: i % 3 === 0 ? 'managed_challenge' : 'block' };
+}
+
+const REQUESTS = [
+  { 'http.host': 'www.example.org', 'ip.src': '203.0.113.7', 'http.request.uri.path': '/products/7', 'http.request.method': 'GET', 'http.user_agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130', 'http.cookie': 'a=b' },
+  { 'http.host': 'api.example.net', 'ip.src': '198.51.100.23', 'http.request.uri.path': '/tenant/x/orders', 'http.request.method': 'POST', 'http.user_agent': 'curl/8.5.0' },
+  { 'http.host': 'shop1.example.com', 'ip.src': '2001:db8:ffff::1', 'http.request.uri.path': '/', 'http.request.method': 'GET', 'http.user_agent': 'Mozilla/5.0' },
+  { 'http.host': 'static.example.com', 'ip.src': '10.250.250.9', 'http.request.uri.path': '/assets/app.js', 'http.request.method': 'GET', 'http.user_agent': 'Mozilla/5.0 Safari/605' },
+];
+
+const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+
+/** µs per call of `fn(request)` over the requests, `n` calls. */
+function perCall(fn, n) {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) fn(REQUESTS[i & 3]);
+  return ((performance.now() - t) * 1000) / n;
+}
+
+const lines = [];
+const results = {};
+for (const size of [1_000, 10_000]) {
+  const rules = Array.from({ length: size }, (_, i) => rule(i));
+  // Build times, alternated (the first of each is a warm-up).
+  const compile = [];
+  const indexed = [];
+  for (let r = 0; r < 4; r++) {
+    let t = performance.now();
+    new Ruleset(scheme, rules, { index: false });
+    compile.push(performance.now() - t);
+    t = performance.now();
+    new Ruleset(scheme, rules, { index: true });
+    indexed.push(performance.now() - t);
+  }
+  const compileMs = median(compile.slice(1));
+  const buildMs = Math.max(0, median(indexed.slice(1)) - compileMs);
+  const plain = new Ruleset(scheme, rules, { index: false });
+  const fast = new Ruleset(scheme, rules, { index: true });
+  const filters = rules.map((r) => scheme.compile(r.expression, { phase: 'http_request_firewall_custom' }));
+  for (const request of REQUESTS) {
+    const a = plain.evaluate(request);
+    const b = fast.evaluate(request);
+    if (a.action !== 'allow' || JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the requests must match nothing, alike: ${JSON.stringify([a, b])}`);
+  }
+  const loop = (request) => {
+    const context = scheme.context(request);
+    for (let i = 0; i < filters.length; i++) if (filters[i].execute(context)) return i;
+    return -1;
+  };
+  const nPlain = size >= 10_000 ? 400 : 4_000;
+  const nFast = size >= 10_000 ? 40_000 : 100_000;
+  const m = { plain: [], loop: [], index: [] };
+  perCall((q) => plain.evaluate(q), nPlain / 4);
+  perCall(loop, nPlain / 4);
+  perCall((q) => fast.evaluate(q), nFast / 4);
+  for (let r = 0; r < ROUNDS; r++) {
+    m.plain.push(perCall((q) => plain.evaluate(q), nPlain));
+    m.loop.push(perCall(loop, nPlain));
+    m.index.push(perCall((q) => fast.evaluate(q), nFast));
+  }
+  const res = { plain: median(m.plain), loop: median(m.loop), index: median(m.index), compileMs, buildMs };
+  results[size] = res;
+  const label = size.toLocaleString('en-US');
+  lines.push([`${label} rules, no match, without index`, `${res.plain.toFixed(1)} µs/request`]);
+  lines.push([`${label} rules, no match, hand-written loop`, `${res.loop.toFixed(1)} µs/request`]);
+  lines.push([`${label} rules, no match, with index`, `${res.index.toFixed(2)} µs/request (${(res.plain / res.index).toFixed(0)}× faster)`]);
+  lines.push([`${label} rules, compile / index build`, `${compileMs.toFixed(0)} ms / ${buildMs.toFixed(1)} ms (${((buildMs / compileMs) * 100).toFixed(1)} %)`]);
+}
+
+const width = Math.max(...lines.map(([k]) => k.length));
+for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);
+const verdict = (ok, text) => console.log(`${ok ? 'PASS' : 'MISS'}  ${text}`);
+verdict(results[10_000].index <= 150, `10,000 rules without a match ≤ 150 µs: ${results[10_000].index.toFixed(2)} µs`);
+verdict(results[1_000].index <= 20, `1,000 rules without a match ≤ 20 µs: ${results[1_000].index.toFixed(2)} µs`);
+const ratio = Math.max(results[1_000].buildMs / results[1_000].compileMs, results[10_000].buildMs / results[10_000].compileMs);
+verdict(ratio <= 0.5, `index build ≤ 50 % of compile time: ${(ratio * 100).toFixed(1)} % (worst of both sizes)`);

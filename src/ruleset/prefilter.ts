@@ -1,0 +1,561 @@
+/**
+ * Rule indexing (issue 22): a pre-filter that, for one request, names the rules of a ruleset
+ * that can match it, in rule order, so evaluation runs only those.
+ *
+ * A rule is indexed under one *necessary* literal test of its expression: a test that is true
+ * whenever the whole expression is. Tests recognised (on a field of the scheme, aliases
+ * included, as they share the field's slot):
+ *
+ * - `field eq "text"`, `field == "text"`, `field in {"a" "b"}` on a `Bytes` field (byte-exact);
+ * - `starts_with(field, "prefix")` (the standard library's function) on a `Bytes` field;
+ * - `field eq 192.0.2.1`, `field in {192.0.2.0/24 10.0.0.1..10.0.0.9 2001:db8::/32}` on an `Ip` field.
+ *
+ * A test is necessary when the expression is a conjunction (`and`, nested groups) one of whose
+ * operands is such a test, or a disjunction (`or`, `xor`) each of whose operands has a test of
+ * the same kind on the same field (the values are united). `not` and anything else give no
+ * test: such rules are candidates for every request. A missing field makes all these tests
+ * false (`eq`, `in` and `starts_with` are false on a missing value under every scheme option),
+ * so a request without the field has none of those rules as candidates.
+ *
+ * The index reads the expression's tokens (the library's own lexer; about a twentieth of a
+ * compile), not the checked tree, which would cost another parse and check per rule: the
+ * expression compiled, so its token structure is the grammar's, and only the exact shapes
+ * above are accepted. The index reads the same context slots as the compiled conditions.
+ *
+ * The candidates of a request are a superset of the rules that match it (never a rule that
+ * cannot match is assumed to), so decisions are those of the full loop; only traces differ
+ * (which list every rule), and the ruleset does not use the index when tracing.
+ *
+ * @module
+ */
+import { tokenMatcher, type IToken } from 'chevrotain';
+import { DiagnosticBag } from '../diagnostics/diagnostics.js';
+import type { SchemeEnvironment } from '../scheme/environment.js';
+import { startsWith } from '../functions/strings.js';
+import { tokenize } from '../syntax/lexer.js';
+import { decodeQuotedString, decodeRawString } from '../syntax/literals/string.js';
+import {
+  AndOperator,
+  BareLiteral,
+  Comma,
+  ComparisonOperator,
+  Identifier,
+  LBracket,
+  LCurly,
+  LParen,
+  NotOperator,
+  OrOperator,
+  QuotedString,
+  RawString,
+  RBracket,
+  RCurly,
+  RParen,
+  XorOperator,
+  type RawStringPayload,
+} from '../syntax/tokens.js';
+import { decodeUtf8Strict } from '../values/bytes.js';
+import { parseIpLiteral, type IpAddress, type IpSetItem } from '../values/ip.js';
+import type { LoadedRule } from './load.js';
+
+/** A necessary test of one rule: the field's slot and the values that can make it true. */
+export type RuleKey =
+  | { kind: 'eq'; slot: number; values: string[] }
+  | { kind: 'prefix'; slot: number; values: string[] }
+  | { kind: 'ip'; slot: number; items: IpSetItem[] };
+
+/** Below this many rules, `index: 'auto'` builds no index (the plain loop is as fast). */
+export const AUTO_INDEX_MIN_RULES = 64;
+
+// ---------------------------------------------------------------------------------------
+// Recognising necessary tests in an expression's tokens
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** The text of a quoted or raw string token when its bytes are well-formed UTF-8. */
+function stringText(token: IToken): string | undefined {
+  const bag = new DiagnosticBag(token.image);
+  let bytes: Uint8Array;
+  if (token.tokenType === QuotedString) bytes = decodeQuotedString(token.image, 0, true, bag).bytes;
+  else if (token.tokenType === RawString) bytes = decodeRawString(token.image, token.payload as RawStringPayload, 0, bag).bytes;
+  else return undefined;
+  if (bag.items.length > 0) return undefined;
+  return decodeUtf8Strict(bytes);
+}
+
+const isOpen = (t: IToken): boolean => t.tokenType === LParen || t.tokenType === LCurly || t.tokenType === LBracket;
+const isClose = (t: IToken): boolean => t.tokenType === RParen || t.tokenType === RCurly || t.tokenType === RBracket;
+
+/** Splits `tokens[from, to)` at depth-0 tokens matching `operator`; undefined when unbalanced. */
+function split(tokens: readonly IToken[], from: number, to: number, operator: typeof AndOperator): [number, number][] | undefined {
+  const parts: [number, number][] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    if (isOpen(t)) depth++;
+    else if (isClose(t)) {
+      if (--depth < 0) return undefined;
+    } else if (depth === 0 && tokenMatcher(t, operator)) {
+      parts.push([start, i]);
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) return undefined;
+  parts.push([start, to]);
+  return parts;
+}
+
+/** The operator token's spelling as the operator table names it (`eq`, `in`, …). */
+function operatorName(t: IToken): string | undefined {
+  if (!tokenMatcher(t, ComparisonOperator)) return undefined;
+  const image = t.image;
+  return image === '==' ? 'eq' : image;
+}
+
+/**
+ * The necessary tests of the expression `tokens[from, to)`: every test returned is true
+ * whenever the expression is. Never throws; an empty list when nothing is known.
+ */
+function necessaryKeys(env: SchemeEnvironment, tokens: readonly IToken[], from: number, to: number, depth: number): RuleKey[] {
+  if (from >= to || depth > 64) return [];
+  // or < xor < and < not, as the parser reads them.
+  for (const operator of [OrOperator, XorOperator]) {
+    const parts = split(tokens, from, to, operator);
+    if (parts === undefined) return [];
+    if (parts.length > 1) return disjunction(parts.map(([a, b]) => necessaryKeys(env, tokens, a, b, depth + 1)));
+  }
+  const conjuncts = split(tokens, from, to, AndOperator);
+  if (conjuncts === undefined) return [];
+  if (conjuncts.length > 1) return conjuncts.flatMap(([a, b]) => necessaryKeys(env, tokens, a, b, depth + 1));
+  const first = tokens[from]!;
+  if (tokenMatcher(first, NotOperator)) return [];
+  if (first.tokenType === LParen && tokens[to - 1]!.tokenType === RParen) {
+    // A group only if the first parenthesis closes at the end.
+    let d = 0;
+    for (let i = from; i < to; i++) {
+      const t = tokens[i]!;
+      if (isOpen(t)) d++;
+      else if (isClose(t) && --d === 0 && i !== to - 1) return [];
+    }
+    return necessaryKeys(env, tokens, from + 1, to - 1, depth + 1);
+  }
+  const key = atomKey(env, tokens, from, to);
+  return key === undefined ? [] : [key];
+}
+
+/** A test true whenever one of the disjuncts is: tests on one field and kind common to all, united. */
+function disjunction(alternatives: RuleKey[][]): RuleKey[] {
+  if (alternatives.some((keys) => keys.length === 0)) return [];
+  const result: RuleKey[] = [];
+  for (const candidate of alternatives[0]!) {
+    const chosen: RuleKey[] = [];
+    for (const keys of alternatives) {
+      // The narrowest test of that field and kind in this alternative.
+      let best: RuleKey | undefined;
+      for (const k of keys) if (k.kind === candidate.kind && k.slot === candidate.slot && (best === undefined || keySize(k) < keySize(best))) best = k;
+      if (best === undefined) break;
+      chosen.push(best);
+    }
+    if (chosen.length !== alternatives.length) continue;
+    if (result.some((r) => r.kind === candidate.kind && r.slot === candidate.slot)) continue;
+    if (candidate.kind === 'ip') result.push({ kind: 'ip', slot: candidate.slot, items: chosen.flatMap((k) => (k as { items: IpSetItem[] }).items) });
+    else result.push({ kind: candidate.kind, slot: candidate.slot, values: [...new Set(chosen.flatMap((k) => (k as { values: string[] }).values))] });
+  }
+  return result;
+}
+
+const keySize = (key: RuleKey): number => (key.kind === 'ip' ? key.items.length : key.values.length);
+
+/** One comparison or `starts_with` call spanning exactly `tokens[from, to)`. */
+function atomKey(env: SchemeEnvironment, tokens: readonly IToken[], from: number, to: number): RuleKey | undefined {
+  const n = to - from;
+  const t = (i: number): IToken => tokens[from + i]!;
+  if (n === 6 && t(0).tokenType === Identifier && t(0).image === 'starts_with' && t(1).tokenType === LParen && t(2).tokenType === Identifier && t(3).tokenType === Comma && t(5).tokenType === RParen) {
+    if (env.function('starts_with') !== startsWith) return undefined;
+    const field = env.field(t(2).image);
+    const prefix = stringText(t(4));
+    if (field === undefined || field.type.kind !== 'Bytes' || prefix === undefined) return undefined;
+    return { kind: 'prefix', slot: field.slot, values: [prefix] };
+  }
+  if (n < 3 || t(0).tokenType !== Identifier) return undefined;
+  const field = env.field(t(0).image);
+  const operator = operatorName(t(1));
+  if (field === undefined || (operator !== 'eq' && operator !== 'in')) return undefined;
+  const type = field.type.kind;
+  if (operator === 'eq') {
+    if (n !== 3) return undefined;
+    if (type === 'Bytes') {
+      const text = stringText(t(2));
+      return text === undefined ? undefined : { kind: 'eq', slot: field.slot, values: [text] };
+    }
+    if (type === 'Ip' && t(2).tokenType === BareLiteral) {
+      const parsed = parseIpLiteral(t(2).image, 'single');
+      return parsed.ok ? { kind: 'ip', slot: field.slot, items: [parsed.item] } : undefined;
+    }
+    return undefined;
+  }
+  // `in { … }`: every item understood, else nothing.
+  if (t(2).tokenType !== LCurly || t(n - 1).tokenType !== RCurly) return undefined;
+  if (type === 'Bytes') {
+    const values: string[] = [];
+    for (let i = 3; i < n - 1; i++) {
+      const text = stringText(t(i));
+      if (text === undefined) return undefined;
+      values.push(text);
+    }
+    return { kind: 'eq', slot: field.slot, values: [...new Set(values)] };
+  }
+  if (type === 'Ip') {
+    const items: IpSetItem[] = [];
+    for (let i = 3; i < n - 1; i++) {
+      if (t(i).tokenType !== BareLiteral) return undefined;
+      const parsed = parseIpLiteral(t(i).image, 'set');
+      if (!parsed.ok) return undefined;
+      items.push(parsed.item);
+    }
+    return { kind: 'ip', slot: field.slot, items };
+  }
+  return undefined;
+}
+
+/** Quick screen: expressions without any of these spellings have no recognised test. */
+const MAY_HAVE_KEY = /\beq\b|==|\bin\b|starts_with/;
+
+/**
+ * The necessary tests of an expression, as far as they are recognised (see the module notes).
+ * Exported for tests.
+ */
+export function ruleKeys(env: SchemeEnvironment, expression: string): RuleKey[] {
+  if (!MAY_HAVE_KEY.test(expression)) return [];
+  const bag = new DiagnosticBag(expression);
+  const tokens = tokenize(expression, 0, bag);
+  if (bag.items.length > 0 || tokens.length === 0) return [];
+  return necessaryKeys(env, tokens, 0, tokens.length, 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// IP ranges
+
+/**
+ * IPv6 addresses as 33 hexadecimal digits ('0' then the 32 digits of the address), so that
+ * text order is address order and the end of `::/0` (2^128, '1' and 32 zeros) sorts last.
+ */
+function ipv6Text(w0: number, w1: number, w2: number, w3: number): string {
+  return '0' + w0.toString(16).padStart(8, '0') + w1.toString(16).padStart(8, '0') + w2.toString(16).padStart(8, '0') + w3.toString(16).padStart(8, '0');
+}
+
+const ipv6Big = (ip: IpAddress & { family: 6 }): bigint => (BigInt(ip.w0) << 96n) | (BigInt(ip.w1) << 64n) | (BigInt(ip.w2) << 32n) | BigInt(ip.w3);
+const bigText = (x: bigint): string => x.toString(16).padStart(33, '0');
+
+/** Half-open ranges `[start, end)` of one rule's items: IPv4 as numbers, IPv6 as {@link ipv6Text}. */
+interface RuleRanges {
+  v4: number[];
+  v6: string[];
+}
+
+function itemRanges(items: readonly IpSetItem[]): RuleRanges {
+  const ranges: RuleRanges = { v4: [], v6: [] };
+  for (const item of items) {
+    const first = item.kind === 'range' ? item.first : item.address;
+    if (first.family === 4) {
+      let lo = first.value;
+      let end = lo + 1;
+      if (item.kind === 'range') end = (item.last as typeof first).value + 1;
+      else if (item.kind === 'cidr') {
+        const size = 2 ** (32 - Math.min(32, Math.max(0, item.prefix)));
+        lo = Math.floor(lo / size) * size;
+        end = lo + size;
+      }
+      ranges.v4.push(lo, end);
+    } else {
+      let lo = ipv6Big(first);
+      let end = lo + 1n;
+      if (item.kind === 'range') end = ipv6Big(item.last as typeof first) + 1n;
+      else if (item.kind === 'cidr') {
+        const host = BigInt(128 - Math.min(128, Math.max(0, item.prefix)));
+        lo = (lo >> host) << host;
+        end = lo + (1n << host);
+      }
+      ranges.v6.push(bigText(lo), bigText(end));
+    }
+  }
+  return ranges;
+}
+
+/** Whether an item spans many addresses (a poor test to index a rule under). */
+function isWide(item: IpSetItem): boolean {
+  if (item.kind === 'address') return false;
+  if (item.kind === 'cidr') return item.prefix < (item.address.family === 4 ? 16 : 32);
+  if (item.first.family === 4) return (item.last as typeof item.first).value - item.first.value >= 65536;
+  return true;
+}
+
+/** Rules by address in one family: the elementary segments between range boundaries. */
+class Segments<T extends number | string> {
+  private constructor(
+    private readonly starts: T[],
+    private readonly rules: (readonly number[])[],
+  ) {}
+
+  /**
+   * `ranges` holds, per rule position (ascending), its half-open ranges as start/end pairs.
+   * Undefined when overlapping ranges would make the table too large.
+   */
+  static build<T extends number | string>(ranges: readonly [number, T[]][]): Segments<T> | undefined {
+    const all: T[] = [];
+    for (const [, list] of ranges) for (const p of list) all.push(p);
+    if (all.length === 0) return new Segments<T>([], []);
+    const sorted = all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const points: T[] = [];
+    for (const p of sorted) if (points.length === 0 || points[points.length - 1] !== p) points.push(p);
+    const at = new Map<T, number>();
+    for (let i = 0; i < points.length; i++) at.set(points[i]!, i);
+    const segments: number[][] = points.map(() => []);
+    // Nested wide ranges could make this quadratic: past the budget, no IP index.
+    let budget = 4 * all.length + 100_000;
+    for (const [position, list] of ranges) {
+      for (let r = 0; r < list.length; r += 2) {
+        const end = at.get(list[r + 1]!)!;
+        for (let s = at.get(list[r]!)!; s < end; s++) {
+          const rules = segments[s]!;
+          if (rules[rules.length - 1] !== position) rules.push(position);
+          if (--budget < 0) return undefined;
+        }
+      }
+    }
+    return new Segments(points, segments);
+  }
+
+  /** The rules (positions, ascending) whose ranges contain `x`; undefined for none. */
+  lookup(x: T): readonly number[] | undefined {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    if (hi < 0 || x < starts[0]!) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    const rules = this.rules[lo]!;
+    return rules.length > 0 ? rules : undefined;
+  }
+}
+
+/** Both families' segments of one field. */
+class IpSegments {
+  private constructor(
+    private readonly v4: Segments<number>,
+    private readonly v6: Segments<string>,
+  ) {}
+
+  static build(ranges: readonly [number, RuleRanges][]): IpSegments | undefined {
+    const v4 = Segments.build<number>(ranges.map(([p, r]) => [p, r.v4]));
+    const v6 = Segments.build<string>(ranges.map(([p, r]) => [p, r.v6]));
+    return v4 === undefined || v6 === undefined ? undefined : new IpSegments(v4, v6);
+  }
+
+  lookup(ip: IpAddress): readonly number[] | undefined {
+    return ip.family === 4 ? this.v4.lookup(ip.value) : this.v6.lookup(ipv6Text(ip.w0, ip.w1, ip.w2, ip.w3));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The index
+
+/** A Bytes slot value as the text its UTF-8 bytes decode to (lossily: a superset is safe). */
+function textKey(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? value : value.toWellFormed();
+  if (value instanceof Uint8Array) return decoder.decode(value);
+  return undefined;
+}
+
+interface EqIndex {
+  slot: number;
+  map: Map<string, number[]>;
+}
+
+interface PrefixIndex {
+  slot: number;
+  map: Map<string, number[]>;
+  /** Distinct prefix lengths (UTF-16 units), ascending. */
+  lengths: number[];
+}
+
+interface IpIndex {
+  slot: number;
+  segments: IpSegments;
+}
+
+/** What building an index found, for benchmarks and tests. */
+export interface IndexStats {
+  rules: number;
+  /** Rules evaluated for every request (no recognised test). */
+  always: number;
+  /** Rules indexed, by kind. */
+  eq: number;
+  prefix: number;
+  ip: number;
+}
+
+/** The pre-filter of one ruleset's rules. */
+export class RuleIndex {
+  private constructor(
+    private readonly always: readonly number[],
+    private readonly eq: readonly EqIndex[],
+    private readonly prefix: readonly PrefixIndex[],
+    private readonly ip: readonly IpIndex[],
+    readonly stats: IndexStats,
+  ) {}
+
+  /**
+   * Builds the index of `rules` (positions are indexes into `rules`). Rules that never run
+   * (disabled) are left out; rules without a recognised test are candidates for every request.
+   */
+  static build(env: SchemeEnvironment, rules: readonly LoadedRule[]): RuleIndex {
+    const keysOf: (RuleKey[] | undefined)[] = rules.map((rule) => (rule.condition === undefined ? undefined : ruleKeys(env, rule.expression)));
+    // How many rules test each value: a test shared by many rules (`method eq "POST"`) selects little.
+    const popularity = new Map<string, number>();
+    const valueId = (kind: string, slot: number, value: string): string => `${kind}\u0000${slot}\u0000${value}`;
+    for (const keys of keysOf) {
+      for (const key of keys ?? []) {
+        if (key.kind === 'ip') continue;
+        for (const value of key.values) {
+          const id = valueId(key.kind, key.slot, value);
+          popularity.set(id, (popularity.get(id) ?? 0) + 1);
+        }
+      }
+    }
+    const cost = (key: RuleKey): number => {
+      if (key.kind === 'ip') {
+        // Wide ranges match many addresses: prefer another test.
+        let c = 0;
+        for (const item of key.items) c += isWide(item) ? 1000 : 1;
+        return c;
+      }
+      let c = 0;
+      for (const value of key.values) c += popularity.get(valueId(key.kind, key.slot, value)) ?? 1;
+      if (key.kind === 'prefix') c = c * 2 + key.values.reduce((s, v) => s + (v.length <= 1 ? 1000 : 0), 0);
+      return c;
+    };
+    const always: number[] = [];
+    const eqMaps = new Map<number, Map<string, number[]>>();
+    const prefixMaps = new Map<number, Map<string, number[]>>();
+    const ipRanges = new Map<number, [number, RuleRanges][]>();
+    const stats: IndexStats = { rules: rules.length, always: 0, eq: 0, prefix: 0, ip: 0 };
+    const add = (maps: Map<number, Map<string, number[]>>, slot: number, value: string, position: number): void => {
+      let map = maps.get(slot);
+      if (map === undefined) maps.set(slot, (map = new Map()));
+      const list = map.get(value);
+      if (list === undefined) map.set(value, [position]);
+      else if (list[list.length - 1] !== position) list.push(position);
+    };
+    keysOf.forEach((keys, position) => {
+      if (keys === undefined) return; // never runs
+      let best: RuleKey | undefined;
+      let bestCost = Infinity;
+      for (const key of keys) {
+        const c = cost(key);
+        if (c < bestCost) {
+          best = key;
+          bestCost = c;
+        }
+      }
+      if (best === undefined) {
+        always.push(position);
+        return;
+      }
+      stats[best.kind]++;
+      if (best.kind === 'ip') {
+        let bySlot = ipRanges.get(best.slot);
+        if (bySlot === undefined) ipRanges.set(best.slot, (bySlot = []));
+        bySlot.push([position, itemRanges(best.items)]);
+      } else for (const value of best.values) add(best.kind === 'eq' ? eqMaps : prefixMaps, best.slot, value, position);
+    });
+    const ip: IpIndex[] = [];
+    for (const [slot, ranges] of ipRanges) {
+      const segments = IpSegments.build(ranges);
+      if (segments !== undefined) ip.push({ slot, segments });
+      else {
+        // Too many overlapping ranges: those rules are candidates for every request.
+        for (const [position] of ranges) always.push(position);
+        stats.ip -= ranges.length;
+      }
+    }
+    always.sort((a, b) => a - b);
+    stats.always = always.length;
+    const eq = [...eqMaps].map(([slot, map]) => ({ slot, map }));
+    const prefix = [...prefixMaps].map(([slot, map]) => ({ slot, map, lengths: [...new Set([...map.keys()].map((k) => k.length))].sort((a, b) => a - b) }));
+    return new RuleIndex(always, eq, prefix, ip, stats);
+  }
+
+  /** Positions of the rules that may match a request with these slots, ascending. */
+  candidates(slots: readonly unknown[]): readonly number[] {
+    let lists: (readonly number[])[] | undefined;
+    let single: readonly number[] | undefined;
+    const found = (list: readonly number[]): void => {
+      if (single === undefined) single = list;
+      else (lists ??= [single]).push(list);
+    };
+    for (const index of this.eq) {
+      const value = slots[index.slot];
+      if (value === undefined) continue;
+      const key = textKey(value);
+      if (key === undefined) continue;
+      const list = index.map.get(key);
+      if (list !== undefined) found(list);
+    }
+    for (const index of this.prefix) {
+      const value = slots[index.slot];
+      if (value === undefined) continue;
+      const key = textKey(value);
+      if (key === undefined) continue;
+      for (const length of index.lengths) {
+        if (length > key.length) break;
+        const list = index.map.get(length === key.length ? key : key.slice(0, length));
+        if (list !== undefined) found(list);
+      }
+    }
+    for (const index of this.ip) {
+      const value = slots[index.slot] as IpAddress | undefined;
+      if (value === undefined || typeof value !== 'object') continue;
+      const list = index.segments.lookup(value);
+      if (list !== undefined) found(list);
+    }
+    if (single === undefined) return this.always;
+    const hits = lists === undefined ? single : mergeAll(lists);
+    return this.always.length === 0 ? hits : merge(this.always, hits);
+  }
+}
+
+/** Two ascending lists merged, without repeats (a rule may be under two prefixes that both match). */
+function merge(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out.push(x);
+      i++;
+    } else if (y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+/** Several ascending lists merged. */
+function mergeAll(lists: readonly (readonly number[])[]): readonly number[] {
+  let result = lists[0]!;
+  for (let i = 1; i < lists.length; i++) result = merge(result, lists[i]!);
+  return result === lists[0] ? [...result] : result;
+}
