@@ -26,6 +26,7 @@ import type {
   StringLiteral,
   ValueExpression,
 } from './ast.js';
+import { fastParse } from './fast-parser.js';
 import { tokenize } from './lexer.js';
 import { decodeQuotedString, decodeRawString, decodeRegexString } from './literals/string.js';
 import {
@@ -535,8 +536,13 @@ export function parseWithOptions(source: string, options: Readonly<ParseOptions>
   let end = source.length;
   while (start < end && isUnicodeSpace(source[start]!)) start++;
   while (end > start && isUnicodeSpace(source[end - 1]!)) end--;
-  const tokens = tokenize(source.slice(start, end), start, bag);
+  const text = source.slice(start, end);
   const maxDepth = options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH;
+  // The common, error-free case: a hand-written parser that mirrors this one (fast-parser.ts)
+  // and leaves anything else — every error and diagnostic — to chevrotain below.
+  const fast = fastParse(text, start, maxDepth);
+  if (fast !== undefined) return { ast: fast, diagnostics: [] };
+  const tokens = tokenize(text, start, bag);
   /** One parse into its own bag (merged only if it completes). */
   const attempt = (p: RulesParser): { ast: Expression | undefined; diagnostics: Diagnostic[] } => {
     const attemptBag = new DiagnosticBag(source);
