@@ -197,9 +197,10 @@ export interface RequestFieldsOptions {
   /** Clock for `http.request.timestamp.*` when `facts.timestamp` is not given (ms since the epoch). */
   now?: () => number;
   /**
-   * Only these fields are needed (e.g. `ruleset.fields`): the costly derivations no listed field
-   * needs are skipped (cookie and `Accept-Language` parsing, query-argument maps,
-   * `cf.random_seed`). Other fields may still be present. Default: derive everything.
+   * Only these fields are needed (e.g. `ruleset.fields`): fields derived from the request that
+   * are not listed are not computed (no URI parsing when no URI field is listed, no cookie or
+   * `Accept-Language` parsing, no `cf.random_seed`…). Facts are still copied whole, so other
+   * fields may be present. List both names of an aliased field. Default: derive everything.
    */
   fields?: ReadonlySet<string>;
 }
@@ -316,6 +317,27 @@ export { FIELD_ALIASES } from '../scheme.js';
  * Extensions for which Cloudflare sets `cf.bot_management.static_resource` (from the
  * catalogue notes), so the flag can be computed from the normalized path.
  */
+/** The fields derived from the request target (path and query). */
+const URI_FIELD_NAMES: readonly string[] = [
+  'http.request.full_uri',
+  'http.request.uri',
+  'http.request.uri.path',
+  'http.request.uri.path.extension',
+  'http.request.uri.query',
+  'http.request.uri.args',
+  'http.request.uri.args.names',
+  'http.request.uri.args.values',
+  'raw.http.request.full_uri',
+  'raw.http.request.uri',
+  'raw.http.request.uri.path',
+  'raw.http.request.uri.path.extension',
+  'raw.http.request.uri.query',
+  'raw.http.request.uri.args',
+  'raw.http.request.uri.args.names',
+  'raw.http.request.uri.args.values',
+  'cf.bot_management.static_resource',
+];
+
 const STATIC_EXTENSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'ico', 'jpg', 'png', 'jpeg', 'gif', 'css', 'js', 'tif', 'tiff', 'bmp', 'pict', 'webp', 'svg', 'svgz', 'class', 'jar', 'txt', 'csv', 'doc', 'docx',
   'xls', 'xlsx', 'pdf', 'ps', 'pls', 'ppt', 'pptx', 'ttf', 'otf', 'woff', 'woff2', 'eot', 'eps', 'ejs', 'swf', 'torrent', 'midi', 'mid', 'm3u8',
@@ -509,20 +531,22 @@ export function requestFields(request: RequestLike, facts: RequestFacts = {}, op
     if (value !== undefined) out[name] = value;
   };
   const wanted = options.fields;
+  // One field asked for (`fields` unset: every field); `want` for a group of fields.
+  const wants = (name: string): boolean => wanted === undefined || wanted.has(name);
   const want = (...names: string[]): boolean => wanted === undefined || names.some((name) => wanted.has(name));
 
   // --- headers ------------------------------------------------------------------------------
   const headers = headerFields(source.lines, options.maxHeaders ?? Infinity);
   const first = (name: string): string | undefined => headers.all(name)[0];
-  set('http.request.headers', headers.map);
-  set('http.request.headers.names', headers.names);
-  set('http.request.headers.values', headers.values);
-  set('http.request.headers.truncated', headers.truncated);
+  if (wants('http.request.headers')) set('http.request.headers', headers.map);
+  if (wants('http.request.headers.names')) set('http.request.headers.names', headers.names);
+  if (wants('http.request.headers.values')) set('http.request.headers.values', headers.values);
+  if (wants('http.request.headers.truncated')) set('http.request.headers.truncated', headers.truncated);
   // Absent headers read as "", as Cloudflare's header fields default to the empty string.
-  set('http.user_agent', fromBinary(first('user-agent') ?? ''));
-  set('http.referer', fromBinary(first('referer') ?? ''));
-  set('http.cookie', fromBinary(headers.all('cookie').join('; ')));
-  set('http.x_forwarded_for', fromBinary(headers.all('x-forwarded-for').join(', ')));
+  if (wants('http.user_agent')) set('http.user_agent', fromBinary(first('user-agent') ?? ''));
+  if (wants('http.referer')) set('http.referer', fromBinary(first('referer') ?? ''));
+  if (wants('http.cookie')) set('http.cookie', fromBinary(headers.all('cookie').join('; ')));
+  if (wants('http.x_forwarded_for')) set('http.x_forwarded_for', fromBinary(headers.all('x-forwarded-for').join(', ')));
   if (want('http.request.cookies')) set('http.request.cookies', parseCookies(headers.all('cookie')));
   if (want('http.request.accepted_languages')) set('http.request.accepted_languages', acceptedLanguages(headers.all('accept-language')));
 
@@ -534,33 +558,35 @@ export function requestFields(request: RequestLike, facts: RequestFacts = {}, op
   set('http.request.method', fromBinary(toBinary(source.method)));
   set('http.request.version', source.version);
 
-  const target = splitTarget(source.target);
-  const rawPath = target.path;
-  const path = normalizePath(rawPath, options.normalization ?? 'cloudflare');
-  const query = target.query ?? '';
-  const suffix = target.query === undefined ? '' : `?${target.query}`;
-  const origin = `${ssl ? 'https' : 'http'}://${host}`;
-  const extension = asciiLowerString(pathExtension(path));
-  set('http.request.full_uri', fromBinary(origin + path + suffix));
-  set('http.request.uri', fromBinary(path + suffix));
-  set('http.request.uri.path', fromBinary(path));
-  set('http.request.uri.path.extension', fromBinary(extension));
-  set('http.request.uri.query', fromBinary(query));
-  set('raw.http.request.full_uri', fromBinary(origin + rawPath + suffix));
-  set('raw.http.request.uri', fromBinary(rawPath + suffix));
-  set('raw.http.request.uri.path', fromBinary(rawPath));
-  set('raw.http.request.uri.path.extension', fromBinary(pathExtension(rawPath)));
-  set('raw.http.request.uri.query', fromBinary(query));
-  const { names, values } = splitPairs(query);
-  // Two independent copies: the normalized and raw argument fields must not share objects.
-  for (const prefix of ['', 'raw.']) {
-    if (!want(`${prefix}http.request.uri.args`, `${prefix}http.request.uri.args.names`, `${prefix}http.request.uri.args.values`)) continue;
-    const [map, nameList, valueList] = pairFields(names, values);
-    set(`${prefix}http.request.uri.args`, map);
-    set(`${prefix}http.request.uri.args.names`, nameList);
-    set(`${prefix}http.request.uri.args.values`, valueList);
+  if (wanted === undefined || URI_FIELD_NAMES.some((name) => wanted.has(name))) {
+    const target = splitTarget(source.target);
+    const rawPath = target.path;
+    const path = normalizePath(rawPath, options.normalization ?? 'cloudflare');
+    const query = target.query ?? '';
+    const suffix = target.query === undefined ? '' : `?${target.query}`;
+    const origin = `${ssl ? 'https' : 'http'}://${host}`;
+    const extension = asciiLowerString(pathExtension(path));
+    if (wants('http.request.full_uri')) set('http.request.full_uri', fromBinary(origin + path + suffix));
+    if (wants('http.request.uri')) set('http.request.uri', fromBinary(path + suffix));
+    if (wants('http.request.uri.path')) set('http.request.uri.path', fromBinary(path));
+    if (wants('http.request.uri.path.extension')) set('http.request.uri.path.extension', fromBinary(extension));
+    if (wants('http.request.uri.query')) set('http.request.uri.query', fromBinary(query));
+    if (wants('raw.http.request.full_uri')) set('raw.http.request.full_uri', fromBinary(origin + rawPath + suffix));
+    if (wants('raw.http.request.uri')) set('raw.http.request.uri', fromBinary(rawPath + suffix));
+    if (wants('raw.http.request.uri.path')) set('raw.http.request.uri.path', fromBinary(rawPath));
+    if (wants('raw.http.request.uri.path.extension')) set('raw.http.request.uri.path.extension', fromBinary(pathExtension(rawPath)));
+    if (wants('raw.http.request.uri.query')) set('raw.http.request.uri.query', fromBinary(query));
+    const { names, values } = splitPairs(query);
+    // Two independent copies: the normalized and raw argument fields must not share objects.
+    for (const prefix of ['', 'raw.']) {
+      if (!want(`${prefix}http.request.uri.args`, `${prefix}http.request.uri.args.names`, `${prefix}http.request.uri.args.values`)) continue;
+      const [map, nameList, valueList] = pairFields(names, values);
+      set(`${prefix}http.request.uri.args`, map);
+      set(`${prefix}http.request.uri.args.names`, nameList);
+      set(`${prefix}http.request.uri.args.values`, valueList);
+    }
+    if (wants('cf.bot_management.static_resource')) set('cf.bot_management.static_resource', STATIC_EXTENSIONS.has(extension));
   }
-  set('cf.bot_management.static_resource', STATIC_EXTENSIONS.has(extension));
 
   // --- connection ---------------------------------------------------------------------------
   const clientIp = facts.clientIp ?? source.clientIp;
