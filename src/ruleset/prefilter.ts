@@ -17,10 +17,11 @@
  * false (`eq`, `in` and `starts_with` are false on a missing value under every scheme option),
  * so a request without the field has none of those rules as candidates.
  *
- * The index reads the expression's tokens (the library's own lexer; about a twentieth of a
- * compile), not the checked tree, which would cost another parse and check per rule: the
- * expression compiled, so its token structure is the grammar's, and only the exact shapes
- * above are accepted. The index reads the same context slots as the compiled conditions.
+ * The index reads the expression's syntax tree from the fast-path parser (a few microseconds;
+ * no check, no chevrotain) — not the checked tree, which would cost another check per rule:
+ * the expression compiled already, so its tree is well-typed, and only the exact shapes above
+ * are accepted; an expression the fast parser does not take gets no test. The index reads the
+ * same context slots as the compiled conditions.
  *
  * The candidates of a request are a superset of the rules that match it (never a rule that
  * cannot match is assumed to), so decisions are those of the full loop; only traces differ
@@ -28,31 +29,10 @@
  *
  * @module
  */
-import { tokenMatcher, type IToken } from 'chevrotain';
-import { DiagnosticBag } from '../diagnostics/diagnostics.js';
 import type { SchemeEnvironment } from '../scheme/environment.js';
 import { startsWith } from '../functions/strings.js';
-import { tokenize } from '../syntax/lexer.js';
-import { decodeQuotedString, decodeRawString } from '../syntax/literals/string.js';
-import {
-  AndOperator,
-  BareLiteral,
-  Comma,
-  ComparisonOperator,
-  Identifier,
-  LBracket,
-  LCurly,
-  LParen,
-  NotOperator,
-  OrOperator,
-  QuotedString,
-  RawString,
-  RBracket,
-  RCurly,
-  RParen,
-  XorOperator,
-  type RawStringPayload,
-} from '../syntax/tokens.js';
+import type { Argument, ComparisonExpression, Expression, FunctionCall, RightHandSide, ValueExpression } from '../syntax/ast.js';
+import { fastParse } from '../syntax/fast-parser.js';
 import { decodeUtf8Strict } from '../values/bytes.js';
 import { parseIpLiteral, type IpAddress, type IpSetItem } from '../values/ip.js';
 import type { LoadedRule } from './load.js';
@@ -67,80 +47,36 @@ export type RuleKey =
 export const AUTO_INDEX_MIN_RULES = 64;
 
 // ---------------------------------------------------------------------------------------
-// Recognising necessary tests in an expression's tokens
+// Recognising necessary tests in an expression's syntax tree
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
-
-/** The text of a quoted or raw string token when its bytes are well-formed UTF-8. */
-function stringText(token: IToken): string | undefined {
-  const bag = new DiagnosticBag(token.image);
-  let bytes: Uint8Array;
-  if (token.tokenType === QuotedString) bytes = decodeQuotedString(token.image, 0, true, bag).bytes;
-  else if (token.tokenType === RawString) bytes = decodeRawString(token.image, token.payload as RawStringPayload, 0, bag).bytes;
-  else return undefined;
-  if (bag.items.length > 0) return undefined;
-  return decodeUtf8Strict(bytes);
-}
-
-const isOpen = (t: IToken): boolean => t.tokenType === LParen || t.tokenType === LCurly || t.tokenType === LBracket;
-const isClose = (t: IToken): boolean => t.tokenType === RParen || t.tokenType === RCurly || t.tokenType === RBracket;
-
-/** Splits `tokens[from, to)` at depth-0 tokens matching `operator`; undefined when unbalanced. */
-function split(tokens: readonly IToken[], from: number, to: number, operator: typeof AndOperator): [number, number][] | undefined {
-  const parts: [number, number][] = [];
-  let depth = 0;
-  let start = from;
-  for (let i = from; i < to; i++) {
-    const t = tokens[i]!;
-    if (isOpen(t)) depth++;
-    else if (isClose(t)) {
-      if (--depth < 0) return undefined;
-    } else if (depth === 0 && tokenMatcher(t, operator)) {
-      parts.push([start, i]);
-      start = i + 1;
-    }
-  }
-  if (depth !== 0) return undefined;
-  parts.push([start, to]);
-  return parts;
-}
-
-/** The operator token's spelling as the operator table names it (`eq`, `in`, …). */
-function operatorName(t: IToken): string | undefined {
-  if (!tokenMatcher(t, ComparisonOperator)) return undefined;
-  const image = t.image;
-  return image === '==' ? 'eq' : image;
+/** The text of a quoted or raw string literal when its bytes are well-formed UTF-8. */
+function stringText(literal: Argument | RightHandSide): string | undefined {
+  if (literal.kind !== 'String' || literal.form === 'regex') return undefined;
+  return decodeUtf8Strict(literal.bytes);
 }
 
 /**
- * The necessary tests of the expression `tokens[from, to)`: every test returned is true
- * whenever the expression is. Never throws; an empty list when nothing is known.
+ * The necessary tests of an expression: every test returned is true whenever the expression
+ * is. Never throws; an empty list when nothing is known.
  */
-function necessaryKeys(env: SchemeEnvironment, tokens: readonly IToken[], from: number, to: number, depth: number): RuleKey[] {
-  if (from >= to || depth > 64) return [];
-  // or < xor < and < not, as the parser reads them.
-  for (const operator of [OrOperator, XorOperator]) {
-    const parts = split(tokens, from, to, operator);
-    if (parts === undefined) return [];
-    if (parts.length > 1) return disjunction(parts.map(([a, b]) => necessaryKeys(env, tokens, a, b, depth + 1)));
-  }
-  const conjuncts = split(tokens, from, to, AndOperator);
-  if (conjuncts === undefined) return [];
-  if (conjuncts.length > 1) return conjuncts.flatMap(([a, b]) => necessaryKeys(env, tokens, a, b, depth + 1));
-  const first = tokens[from]!;
-  if (tokenMatcher(first, NotOperator)) return [];
-  if (first.tokenType === LParen && tokens[to - 1]!.tokenType === RParen) {
-    // A group only if the first parenthesis closes at the end.
-    let d = 0;
-    for (let i = from; i < to; i++) {
-      const t = tokens[i]!;
-      if (isOpen(t)) d++;
-      else if (isClose(t) && --d === 0 && i !== to - 1) return [];
+function necessaryKeys(env: SchemeEnvironment, node: Expression, depth: number): RuleKey[] {
+  if (depth > 64) return [];
+  switch (node.kind) {
+    case 'Group':
+      return necessaryKeys(env, node.expression, depth + 1);
+    case 'Logical':
+      if (node.operator === 'and') return node.operands.flatMap((operand) => necessaryKeys(env, operand, depth + 1));
+      // `or` and `xor`: one of the operands is true whenever the expression is.
+      return disjunction(node.operands.map((operand) => necessaryKeys(env, operand, depth + 1)));
+    case 'Comparison':
+    case 'Call': {
+      const key = atomKey(env, node);
+      return key === undefined ? [] : [key];
     }
-    return necessaryKeys(env, tokens, from + 1, to - 1, depth + 1);
+    default:
+      // `not`, quantifiers, `true`, bare fields and anything else: no test known.
+      return [];
   }
-  const key = atomKey(env, tokens, from, to);
-  return key === undefined ? [] : [key];
 }
 
 /** A test true whenever one of the disjuncts is: tests on one field and kind common to all, united. */
@@ -166,40 +102,41 @@ function disjunction(alternatives: RuleKey[][]): RuleKey[] {
 
 const keySize = (key: RuleKey): number => (key.kind === 'ip' ? key.items.length : key.values.length);
 
-/** One comparison or `starts_with` call spanning exactly `tokens[from, to)`. */
-function atomKey(env: SchemeEnvironment, tokens: readonly IToken[], from: number, to: number): RuleKey | undefined {
-  const n = to - from;
-  const t = (i: number): IToken => tokens[from + i]!;
-  if (n === 6 && t(0).tokenType === Identifier && t(0).image === 'starts_with' && t(1).tokenType === LParen && t(2).tokenType === Identifier && t(3).tokenType === Comma && t(5).tokenType === RParen) {
-    if (env.function('starts_with') !== startsWith) return undefined;
-    const field = env.field(t(2).image);
-    const prefix = stringText(t(4));
+/** A field read directly (no function, no index) and its scheme entry. */
+function fieldOf(env: SchemeEnvironment, value: Argument | ValueExpression) {
+  return value.kind === 'Field' ? env.field(value.name) : undefined;
+}
+
+/** One comparison `field eq|in literal(s)` or a `starts_with(field, "p")` call. */
+function atomKey(env: SchemeEnvironment, node: ComparisonExpression | FunctionCall): RuleKey | undefined {
+  if (node.kind === 'Call') {
+    if (node.name !== 'starts_with' || node.args.length !== 2 || env.function('starts_with') !== startsWith) return undefined;
+    const field = fieldOf(env, node.args[0]!);
+    const prefix = stringText(node.args[1]!);
     if (field === undefined || field.type.kind !== 'Bytes' || prefix === undefined) return undefined;
     return { kind: 'prefix', slot: field.slot, values: [prefix] };
   }
-  if (n < 3 || t(0).tokenType !== Identifier) return undefined;
-  const field = env.field(t(0).image);
-  const operator = operatorName(t(1));
-  if (field === undefined || (operator !== 'eq' && operator !== 'in')) return undefined;
+  const field = fieldOf(env, node.left);
+  if (field === undefined || (node.operator !== 'eq' && node.operator !== 'in')) return undefined;
   const type = field.type.kind;
-  if (operator === 'eq') {
-    if (n !== 3) return undefined;
+  const right = node.right;
+  if (node.operator === 'eq') {
     if (type === 'Bytes') {
-      const text = stringText(t(2));
+      const text = stringText(right);
       return text === undefined ? undefined : { kind: 'eq', slot: field.slot, values: [text] };
     }
-    if (type === 'Ip' && t(2).tokenType === BareLiteral) {
-      const parsed = parseIpLiteral(t(2).image, 'single');
+    if (type === 'Ip' && right.kind === 'Bare') {
+      const parsed = parseIpLiteral(right.text, 'single');
       return parsed.ok ? { kind: 'ip', slot: field.slot, items: [parsed.item] } : undefined;
     }
     return undefined;
   }
-  // `in { … }`: every item understood, else nothing.
-  if (t(2).tokenType !== LCurly || t(n - 1).tokenType !== RCurly) return undefined;
+  // `in { … }`: every item understood, else nothing (`in $list` is no test).
+  if (right.kind !== 'Set') return undefined;
   if (type === 'Bytes') {
     const values: string[] = [];
-    for (let i = 3; i < n - 1; i++) {
-      const text = stringText(t(i));
+    for (const item of right.items) {
+      const text = stringText(item);
       if (text === undefined) return undefined;
       values.push(text);
     }
@@ -207,9 +144,9 @@ function atomKey(env: SchemeEnvironment, tokens: readonly IToken[], from: number
   }
   if (type === 'Ip') {
     const items: IpSetItem[] = [];
-    for (let i = 3; i < n - 1; i++) {
-      if (t(i).tokenType !== BareLiteral) return undefined;
-      const parsed = parseIpLiteral(t(i).image, 'set');
+    for (const item of right.items) {
+      if (item.kind !== 'Bare') return undefined;
+      const parsed = parseIpLiteral(item.text, 'set');
       if (!parsed.ok) return undefined;
       items.push(parsed.item);
     }
@@ -222,15 +159,16 @@ function atomKey(env: SchemeEnvironment, tokens: readonly IToken[], from: number
 const MAY_HAVE_KEY = /\beq\b|==|\bin\b|starts_with/;
 
 /**
- * The necessary tests of an expression, as far as they are recognised (see the module notes).
- * Exported for tests.
+ * The necessary tests of an expression, as far as they are recognised (see the module notes),
+ * read from the tree of the fast parser (every expression here compiled already); an
+ * expression it does not take has no test (its rule is checked for every request). Exported
+ * for tests.
  */
 export function ruleKeys(env: SchemeEnvironment, expression: string): RuleKey[] {
   if (!MAY_HAVE_KEY.test(expression)) return [];
-  const bag = new DiagnosticBag(expression);
-  const tokens = tokenize(expression, 0, bag);
-  if (bag.items.length > 0 || tokens.length === 0) return [];
-  return necessaryKeys(env, tokens, 0, tokens.length, 0);
+  const trimmed = expression.trim();
+  const tree = fastParse(trimmed, expression.indexOf(trimmed), 256);
+  return tree === undefined ? [] : necessaryKeys(env, tree, 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -362,6 +300,8 @@ class IpSegments {
 
 // ---------------------------------------------------------------------------------------
 // The index
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /** A Bytes slot value as the text its UTF-8 bytes decode to (lossily: a superset is safe). */
 function textKey(value: unknown): string | undefined {
