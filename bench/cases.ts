@@ -49,7 +49,15 @@ export interface PredicateCase {
   heavy?: boolean;
   /** For CIDR-set cases: the blocks, for the IpRangeSet build/has measurements. */
   cidrs?: Cidr[];
+  /**
+   * Execution only (a variant of another case with the same expression): no parse, compile,
+   * set-build or interpreter rows, which the other case already measures.
+   */
+  executeOnly?: boolean;
 }
+
+/** Number of distinct client addresses the `-rotating` CIDR cases cycle through. */
+export const ROTATING_CLIENTS = 1_024;
 
 const withField = (field: string, values: unknown[]): Record<string, unknown>[] =>
   values.map((v) => ({ ...benignRequest(), [field]: v }));
@@ -219,6 +227,22 @@ export function predicateCases(): PredicateCase[] {
         heavy: true,
         cidrs,
       });
+      if (size === 100_000) {
+        // Real traffic: a different client on nearly every request. 1,024 distinct random
+        // addresses (half inside a block, half anywhere) in rotation, so the lookups do not
+        // all hit the same few cache lines as the 8-address case above does.
+        cases.push({
+          name: `ip-cidr-${label}-v${family}-rotating`,
+          description: `IP in ${size.toLocaleString('en-US')} random IPv${family} CIDRs, ${ROTATING_CLIENTS.toLocaleString('en-US')} different client addresses in rotation`,
+          expression: `ip.src in {${cidrs.map((c) => c.text).join(' ')}}`,
+          options: { maxExpressionLength: 100_000_000 },
+          inputs: withField('ip.src', probeAddresses(cidrs, ROTATING_CLIENTS, 0xc10e00 + size + family)),
+          floor: { prepare: (v) => floorIp(v['ip.src']), exec: membership, note: 'sorted merged ranges + binary search' },
+          simple: false,
+          heavy: true,
+          executeOnly: true,
+        });
+      }
     }
   }
 

@@ -61,7 +61,13 @@ class Compiler implements PartCompiler {
         return () => value;
       }
       case 'not': {
-        const operand = this.condition(node.operand);
+        const inner = node.operand;
+        if (inner.kind === 'value' && inner.value.kind === 'field') {
+          // `not ssl`: one slot read, no closure around the operand's.
+          const slot = inner.value.field.slot;
+          return (s) => s[slot] !== true;
+        }
+        const operand = this.condition(inner);
         return (s) => !operand(s);
       }
       case 'logical':
@@ -439,11 +445,59 @@ class Compiler implements PartCompiler {
  * operands too; the balanced shape keeps the nesting at log2(n).
  */
 function balanced(operator: 'and' | 'or', operands: readonly ConditionFn[], from: number, to: number): ConditionFn {
-  if (to - from === 1) return operands[from]!;
-  const middle = (from + to) >>> 1;
-  const a = balanced(operator, operands, from, middle);
-  const b = balanced(operator, operands, middle, to);
-  return operator === 'and' ? (s) => a(s) && b(s) : (s) => a(s) || b(s);
+  const n = to - from;
+  if (n === 1) return operands[from]!;
+  if (n > FLAT_MAX) {
+    // Split into at most FLAT_MAX balanced groups, then join them flat.
+    const groups: ConditionFn[] = [];
+    const k = Math.ceil(n / FLAT_MAX);
+    const size = Math.ceil(n / Math.ceil(n / k));
+    for (let i = from; i < to; i += size) groups.push(balanced(operator, operands, i, Math.min(to, i + size)));
+    return balanced(operator, groups, 0, groups.length);
+  }
+  return operator === 'and' ? flatAnd(operands.slice(from, to)) : flatOr(operands.slice(from, to));
+}
+
+/**
+ * The widest `and`/`or` compiled as one closure. Every closure between a filter's entry and
+ * its comparisons is an indirect call V8 does not inline (the call sites are shared by all
+ * filters), so a 9-clause `and` as one closure over 2 × 4 + 1 operands costs 2 such calls
+ * where a tree of two-operand closures costs 8.
+ */
+const FLAT_MAX = 4;
+
+function flatAnd(o: readonly ConditionFn[]): ConditionFn {
+  switch (o.length) {
+    case 2: {
+      const [a, b] = o as [ConditionFn, ConditionFn];
+      return (s) => a(s) && b(s);
+    }
+    case 3: {
+      const [a, b, c] = o as [ConditionFn, ConditionFn, ConditionFn];
+      return (s) => a(s) && b(s) && c(s);
+    }
+    default: {
+      const [a, b, c, d] = o as [ConditionFn, ConditionFn, ConditionFn, ConditionFn];
+      return (s) => a(s) && b(s) && c(s) && d(s);
+    }
+  }
+}
+
+function flatOr(o: readonly ConditionFn[]): ConditionFn {
+  switch (o.length) {
+    case 2: {
+      const [a, b] = o as [ConditionFn, ConditionFn];
+      return (s) => a(s) || b(s);
+    }
+    case 3: {
+      const [a, b, c] = o as [ConditionFn, ConditionFn, ConditionFn];
+      return (s) => a(s) || b(s) || c(s);
+    }
+    default: {
+      const [a, b, c, d] = o as [ConditionFn, ConditionFn, ConditionFn, ConditionFn];
+      return (s) => a(s) || b(s) || c(s) || d(s);
+    }
+  }
 }
 
 /** `lt`/`le`/`gt`/`ge` over a comparator (which returns NaN for incomparable values: false). */

@@ -14,6 +14,7 @@ import type { IpAddress } from '../values/ip.js';
 import { IpRangeSet } from '../values/ip-set.js';
 import type { ConditionFn, TestFn } from './compiler.js';
 import { setTest } from './sets.js';
+import { smallIpSetTest } from './small-ip-set.js';
 
 /**
  * The commonest comparisons of a field with a literal (`http.host eq "…"`, `score lt 30`,
@@ -123,12 +124,25 @@ export function fieldComparison(slot: number, test: ComparisonTest, whenMissing:
       const set = test.set;
       if (set.type === 'Ip') {
         const members = IpRangeSet.fromItems(set.items);
+        const small = smallIpSetTest(slot, members);
+        if (small !== undefined) return small;
         return (s) => {
           const v = s[slot];
           return v !== undefined && members.has(v as IpAddress);
         };
       }
       const member = setTest(set);
+      if (set.type === 'Bytes' && set.items.length > 0 && set.items.length <= 4 && set.items.every((i) => i.ascii && i.text !== undefined)) {
+        // `method in {"GET" "POST"}`: the texts compared inline (padded by repeating the first;
+        // an ill-formed string never equals ASCII text, byte arrays take the set's path).
+        const t = set.items.map((i) => internString(i.text!));
+        while (t.length < 4) t.push(t[0]!);
+        const [t0, t1, t2, t3] = t as [string, string, string, string];
+        return (s) => {
+          const v = s[slot];
+          return typeof v === 'string' ? v === t0 || v === t1 || v === t2 || v === t3 : v !== undefined && member(v);
+        };
+      }
       return (s) => {
         const v = s[slot];
         return v !== undefined && member(v);
