@@ -333,8 +333,27 @@ export function asciiUpper(value: BytesValue): BytesValue {
  * rather than a character loop. Literal texts of filters are interned once at compile time.
  */
 export function internString(text: string): string {
-  return Object.keys({ [text]: 0 })[0] ?? text;
+  let interned = internedStrings.get(text);
+  if (interned === undefined) {
+    // A property name is internalized: write the text as a key of a dictionary-mode object and
+    // read the key back (an object literal with a computed key would also work, but it adds a
+    // hidden-class transition per distinct text and costs twice as much).
+    internTable[text] = 0;
+    for (const key in internTable) interned = key;
+    delete internTable[text];
+    interned ??= text;
+    // Compiling the same literals again (an editor on every keystroke) finds them here.
+    if (internedStrings.size >= MAX_INTERNED) internedStrings.clear();
+    internedStrings.set(text, interned);
+  }
+  return interned;
 }
+
+/** The internalizing object: prototype-less and emptied after each use (so it holds one key at most). */
+const internTable: Record<string, number> = Object.create(null) as Record<string, number>;
+/** Texts interned recently (bounded: cleared when full). */
+const internedStrings = new Map<string, string>();
+const MAX_INTERNED = 4096;
 
 // ---------------------------------------------------------------------------------------
 // Literals (as written in expressions)

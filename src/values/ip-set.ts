@@ -77,8 +77,8 @@ function buildBuckets(r: Uint32Array, stride: number, keyWord: number): Buckets 
   const min = r[keyWord];
   const max = r[(count - 1) * stride + keyWord];
   const span = max - min;
-  let shift = 0;
-  while (span / 2 ** shift >= size) shift++;
+  // The smallest shift that brings the span under `size`: span < 2^(bits + shift).
+  const shift = span === 0 ? 0 : Math.max(0, 32 - Math.clz32(span) - bits);
   const table = new Uint32Array(size + 1);
   // Record, for each range in order, where its bucket begins; buckets no range starts in
   // inherit the next range's index.
