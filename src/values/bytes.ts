@@ -32,8 +32,23 @@ export function toUtf8(value: BytesValue): Uint8Array {
   return typeof value === 'string' ? encoder.encode(value) : value;
 }
 
+/** Longest byte string {@link decodeUtf8Strict} decodes itself when it is ASCII. */
+const SHORT_ASCII = 64;
+
 /** Decodes UTF-8, or returns `undefined` if `bytes` is not valid UTF-8. */
 export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
+  // Short ASCII (most literals of an expression) without a TextDecoder call, which costs more
+  // than the decoding itself at these sizes.
+  if (bytes.length <= SHORT_ASCII) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   try {
     return strictDecoder.decode(bytes);
   } catch {
