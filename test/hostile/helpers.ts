@@ -104,9 +104,9 @@ export function expectLinearGrowth<T>(sizes: readonly number[], input: (n: numbe
   const holds = (times: number[]): boolean =>
     times.every((t, i) => i === 0 || t / Math.max(times[i - 1]!, 0.05) < maxRatio * (sizes[i]! / sizes[i - 1]! / 2));
   let best = measure();
-  // A garbage collection or another process can land in one size's runs: measure once more
-  // and keep each size's best before judging.
-  if (!holds(best)) {
+  // A garbage collection or another test file (vitest runs files side by side) can land in
+  // one size's runs: measure up to three more times, keeping each size's best, before judging.
+  for (let attempt = 0; attempt < 3 && !holds(best); attempt++) {
     const again = measure();
     best = best.map((t, i) => Math.min(t, again[i]!));
   }
