@@ -8,7 +8,7 @@
  */
 import { isIpAddress } from '../../values/ip.js';
 import { toBinaryString, isAscii } from '../../values/bytes.js';
-import { httpVersionText, isStaticExtension, type FieldValue } from '../request/fields.js';
+import { httpVersionText, isStaticExtension, URI_FIELD_NAMES as REQUEST_TARGET_FIELDS, type FieldValue } from '../request/fields.js';
 import { asciiLowerString, fromBinary, keyFromBinary, nullMap, pushEntry } from '../request/text.js';
 import { normalizePath, pathExtension, splitPairs, splitTarget, type UrlNormalization } from '../request/url.js';
 import { logpushTimestampMs } from './timestamp.js';
@@ -107,25 +107,7 @@ const REQUEST_HEADER_FIELDS = ['http.request.headers', 'http.request.headers.nam
 const RESPONSE_HEADER_FIELDS = ['http.response.headers', 'http.response.headers.names', 'http.response.headers.values'];
 const VERIFIED_BOT = 'cf.bot_management.verified_bot';
 const STATIC_RESOURCE = 'cf.bot_management.static_resource';
-const URI_FIELDS = [
-  STATIC_RESOURCE,
-  'http.request.uri',
-  'http.request.uri.path',
-  'http.request.uri.path.extension',
-  'http.request.uri.query',
-  'http.request.uri.args',
-  'http.request.uri.args.names',
-  'http.request.uri.args.values',
-  'http.request.full_uri',
-  'raw.http.request.uri',
-  'raw.http.request.uri.path',
-  'raw.http.request.uri.path.extension',
-  'raw.http.request.uri.query',
-  'raw.http.request.uri.args',
-  'raw.http.request.uri.args.names',
-  'raw.http.request.uri.args.values',
-  'raw.http.request.full_uri',
-];
+const URI_FIELDS = REQUEST_TARGET_FIELDS;
 const PATH_FIELDS = [STATIC_RESOURCE, 'http.request.uri.path', 'http.request.uri.path.extension', 'raw.http.request.uri.path', 'raw.http.request.uri.path.extension'];
 
 /** A dedicated Logpush field for one request header: its own Rules field plus the header map entry. */

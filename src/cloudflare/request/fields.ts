@@ -313,12 +313,8 @@ export const FACT_SHORTCUTS: readonly FactShortcut[] = [
 
 export { FIELD_ALIASES } from '../scheme.js';
 
-/**
- * Extensions for which Cloudflare sets `cf.bot_management.static_resource` (from the
- * catalogue notes), so the flag can be computed from the normalized path.
- */
-/** The fields derived from the request target (path and query). */
-const URI_FIELD_NAMES: readonly string[] = [
+/** The fields derived from the request target (path and query); Logpush's `ClientRequestURI` supplies the same. */
+export const URI_FIELD_NAMES: readonly string[] = [
   'http.request.full_uri',
   'http.request.uri',
   'http.request.uri.path',
@@ -338,6 +334,10 @@ const URI_FIELD_NAMES: readonly string[] = [
   'cf.bot_management.static_resource',
 ];
 
+/**
+ * Extensions for which Cloudflare sets `cf.bot_management.static_resource` (from the
+ * catalogue notes), so the flag can be computed from the normalized path.
+ */
 const STATIC_EXTENSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'ico', 'jpg', 'png', 'jpeg', 'gif', 'css', 'js', 'tif', 'tiff', 'bmp', 'pict', 'webp', 'svg', 'svgz', 'class', 'jar', 'txt', 'csv', 'doc', 'docx',
   'xls', 'xlsx', 'pdf', 'ps', 'pls', 'ppt', 'pptx', 'ttf', 'otf', 'woff', 'woff2', 'eot', 'eps', 'ejs', 'swf', 'torrent', 'midi', 'mid', 'm3u8',
