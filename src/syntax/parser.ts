@@ -509,7 +509,12 @@ let parser: RulesParser | undefined;
 let strictParser: RulesParser | undefined;
 
 /** Rust's `str::trim` (the engine trims the input): the Unicode White_Space property, unlike JS `\s` (no U+FEFF, with U+0085). */
-const isUnicodeSpace = (c: string): boolean => /\p{White_Space}/u.test(c);
+const UNICODE_SPACE = /\p{White_Space}/u;
+const isUnicodeSpace = (c: string): boolean => {
+  const code = c.charCodeAt(0);
+  // ASCII: tab, line feed, vertical tab, form feed, carriage return and space.
+  return code < 0x80 ? code === 0x20 || (code >= 0x09 && code <= 0x0d) : UNICODE_SPACE.test(c);
+};
 
 /**
  * Parses an expression into a syntax tree. Never throws: every problem is a diagnostic.

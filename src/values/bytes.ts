@@ -203,7 +203,9 @@ export class BytesLiteral {
 
   constructor(readonly bytes: Uint8Array) {
     this.text = decodeUtf8Strict(bytes);
-    this.ascii = bytes.every((b) => b < 0x80);
+    // Every non-ASCII UTF-8 sequence (2–4 bytes) decodes to fewer UTF-16 units (1–2) than it
+    // has bytes, and invalid UTF-8 has a byte ≥ 0x80: equal lengths mean all ASCII.
+    this.ascii = this.text !== undefined && this.text.length === bytes.length;
   }
 
   /** The runtime value this literal denotes (text if valid UTF-8, else bytes). */
