@@ -3,7 +3,8 @@
 //
 //   node bench/readme-table.mjs [bench/results/<file>.json]   (default: the newest full run)
 //
-// Prints Markdown: the per-case p50 table, the ruleset table and the issue-22 targets.
+// Prints Markdown: the per-case p50 table, the ruleset tables and the issue-22 targets. Rows a
+// results file lacks (an older run, or a filtered one) show as `—` / `not run`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -64,9 +65,22 @@ for (const [c, label] of [
 ]) {
   out.push(`| ${label} | ${['evaluate(values)', 'evaluate(context)', 'filters(context)', 'hand-written'].map((impl) => time(get(c, impl))).join(' | ')} |`);
 }
-const targets = run.targets.filter((t) => t.issue === 22);
+// Rule indexing (issue 22, the `ruleset-index-*` cases; results files before them lack the rows).
+out.push('', '| rule index, no match, per request | index: true | index: false | bare loop of filters | load (index: false) | index build |', '|---|---|---|---|---|---|');
+for (const size of [1_000, 10_000]) {
+  const c = `ruleset-index-${size}`;
+  const cells = [
+    ...['evaluate(context), index: true', 'evaluate(context), index: false', 'filters(context)'].map((impl) => get(`${c}/no-match`, impl)),
+    get(c, 'new Ruleset'),
+    get(c, 'RuleIndex.build'),
+  ];
+  const label = `${size.toLocaleString('en-US')} rules`;
+  out.push(`| ${label} | ${cells.every((ns) => ns === undefined) ? 'not run | | | |' : cells.map(time).join(' | ')} |`);
+}
+const targets = (run.targets ?? []).filter((t) => t.issue === 22);
 if (targets.length > 0) {
   out.push('', '| issue-22 target | case | measured | limit | status |', '|---|---|---|---|---|');
   for (const t of targets) out.push(`| ${t.target} | ${t.case} | ${t.measured} | ${t.limit} | ${t.status} |`);
+  if (!targets.some((t) => t.case.startsWith('ruleset-index-'))) out.push('| rule index targets (`ruleset-index-*`) | — | not run | — | n/a |');
 }
 process.stdout.write(`${out.join('\n')}\n`);

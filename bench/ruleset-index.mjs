@@ -4,30 +4,17 @@
 // same compiled filters (the floor without an index); and the index's build time against the
 // ruleset's compile time. A benchmark, not a test: alternated rounds in one process, medians.
 // Run: npm run bench:index   (builds first; uses dist/)
+import { readFileSync } from 'node:fs';
+import { transform } from 'esbuild';
 import { cloudflareScheme, Ruleset } from 'wirefilter-ts';
+
+// The rule shapes and requests are those of the suite's `ruleset-index-*` cases: one
+// TypeScript module (no imports of its own), stripped of its types here.
+const shared = await transform(readFileSync(new URL('./index-rules.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' });
+const { indexRules, INDEX_MATCHING_REQUESTS, INDEX_NO_MATCH_REQUESTS: REQUESTS } = await import(`data:text/javascript;base64,${Buffer.from(shared.code).toString('base64')}`);
 
 const scheme = cloudflareScheme();
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
-
-/** Rule i of a ruleset: 35 % hosts, 30 % IP ranges, 30 % path prefixes, 5 % without a literal test. */
-function rule(i) {
-  const k = i % 20;
-  const a = (i >> 8) & 255;
-  const b = i & 255;
-  let expression;
-  if (k === 0) expression = `http.user_agent contains "scanner-${i}" and not cf.client.bot`;
-  else if (k < 8) expression = `http.host eq "shop${i}.example.com" and http.request.uri.path contains "/admin"`;
-  else if (k < 14) expression = `ip.src in {10.${a}.${b}.0/24 172.16.${b}.${a} 2001:db8:${a.toString(16)}:${b.toString(16)}::/64} and http.request.method eq "POST"`;
-  else expression = `starts_with(http.request.uri.path, "/tenant/${i}/") and not http.cookie contains "session="`;
-  return { id: `r${i}`, expression, action: i % 3 === 0 ? 'managed_challenge' : 'block' };
-}
-
-const REQUESTS = [
-  { 'http.host': 'www.example.org', 'ip.src': '203.0.113.7', 'http.request.uri.path': '/products/7', 'http.request.method': 'GET', 'http.user_agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130', 'http.cookie': 'a=b' },
-  { 'http.host': 'api.example.net', 'ip.src': '198.51.100.23', 'http.request.uri.path': '/tenant/x/orders', 'http.request.method': 'POST', 'http.user_agent': 'curl/8.5.0' },
-  { 'http.host': 'shop1.example.com', 'ip.src': '2001:db8:ffff::1', 'http.request.uri.path': '/', 'http.request.method': 'GET', 'http.user_agent': 'Mozilla/5.0' },
-  { 'http.host': 'static.example.com', 'ip.src': '10.250.250.9', 'http.request.uri.path': '/assets/app.js', 'http.request.method': 'GET', 'http.user_agent': 'Mozilla/5.0 Safari/605' },
-];
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 
@@ -41,7 +28,7 @@ function perCall(fn, n) {
 const lines = [];
 const results = {};
 for (const size of [1_000, 10_000]) {
-  const rules = Array.from({ length: size }, (_, i) => rule(i));
+  const rules = indexRules(size);
   // Build times, alternated (the first of each is a warm-up).
   const compile = [];
   const indexed = [];
@@ -66,6 +53,11 @@ for (const size of [1_000, 10_000]) {
     const a = plain.evaluate(request);
     const b = fast.evaluate(request);
     if (a.action !== 'allow' || JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the requests must match nothing, alike: ${JSON.stringify([a, b])}`);
+  }
+  for (const { rule, values } of INDEX_MATCHING_REQUESTS) {
+    const a = plain.evaluate(values);
+    const b = fast.evaluate(values);
+    if (a.ruleId !== `r${rule}` || JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`rule ${rule} must decide, alike: ${JSON.stringify([a, b])}`);
   }
   const loop = (request) => {
     const context = scheme.context(request);

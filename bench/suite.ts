@@ -1,6 +1,6 @@
 /**
  * The benchmark suite: every case, every implementation side by side, result agreement, the
- * derived ratios and the targets of issue 7. `bench/run.ts` is the command line around it;
+ * derived ratios and the targets of issues 7 and 22. `bench/run.ts` is the command line around it;
  * `test/bench/bench.test.ts` runs it in quick mode.
  *
  * @module
@@ -12,6 +12,8 @@ import { Environment } from '@marcbachmann/cel-js';
 import { celEnv, parse as bufParse, plan as bufPlan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { cloudflareScheme, parseExpression, Ruleset, type ExecutionContext, type Filter } from '../src/index.js';
+import type { LoadedRuleset } from '../src/ruleset/load.js';
+import { RuleIndex } from '../src/ruleset/prefilter.js';
 import { IpRangeSet } from '../src/values/ip-set.js';
 import { parseIpLiteral, toIpAddress, type IpAddress, type IpSetItem } from '../src/values/ip.js';
 import { interpret } from '../test/support/ast-interpreter.js';
@@ -19,6 +21,7 @@ import { predicateCases, type CelCase, type PredicateCase } from './cases.js';
 import { formatNs, formatRatio, gc, loopOver, table, time, type HarnessOptions, type Stats } from './harness.js';
 import { machineInfo, type MachineInfo } from './machine.js';
 import type { MemoryResult } from './memory.js';
+import { INDEX_MATCHING_REQUESTS, INDEX_NO_MATCH_REQUESTS, indexRules } from './index-rules.js';
 import { CATASTROPHIC, CATASTROPHIC_SIZES, probeNative, type NativeProbe } from './regex.js';
 import { EARLY_MATCH_INDEX, floorRequest, floorRuleset, generateRules, rulesetRequests, TEMPLATES } from './rules.js';
 import { computeTargets, deriveRatios, type Ratio, type Target } from './targets.js';
@@ -43,6 +46,10 @@ export const IMPL = {
   buf: 'bufbuild',
   setBuild: 'IpRangeSet build',
   setHas: 'IpRangeSet.has',
+  /** Rule indexing (issue 22): the same ruleset loaded with `index: true` and `index: false`. */
+  indexOn: 'evaluate(context), index: true',
+  indexOff: 'evaluate(context), index: false',
+  indexBuild: 'RuleIndex.build',
 } as const;
 
 export interface SuiteOptions extends HarnessOptions {
@@ -308,6 +315,60 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     }
   }
 
+  // --- rule indexing (issue 22) -----------------------------------------------------------------
+  // The workload of `npm run bench:index` (bench/ruleset-index.mjs), from the module both share
+  // (bench/index-rules.ts): index-friendly rule shapes, requests that match no rule. Rows: the
+  // load without an index (`new Ruleset`, index: false) and the index build alone
+  // (`RuleIndex.build` over the loaded rules, as the Ruleset constructor calls it), whose ratio
+  // is the build target; per request, evaluate(context) with and without the index and the
+  // bare loop over the same compiled filters.
+  for (const size of [1_000, 10_000]) {
+    const name = `ruleset-index-${size}`;
+    const caseName = `${name}/no-match`;
+    if (!wanted(name) && !wanted(caseName)) continue;
+    log(`prepare ${name}`);
+    const heavy = size >= 10_000;
+    const rules = indexRules(size);
+    const description = `${size} index-friendly rules (hosts, IP ranges, path prefixes; 5 % without a literal test)`;
+    gc();
+    let built: Ruleset | undefined;
+    await record({ group: 'ruleset', case: name, impl: 'new Ruleset', description: `${description}: load with index: false` }, () => (built = new Ruleset(scheme, rules, { index: false })), 1, true);
+    const plain = built!;
+    // The zone's loaded rules (a private field: the index is built from them, not from the source).
+    const zoneOf = (r: Ruleset): LoadedRuleset => (r as unknown as { zone: LoadedRuleset }).zone;
+    const loaded = zoneOf(plain).rules;
+    gc();
+    await record({ group: 'ruleset', case: name, impl: IMPL.indexBuild, description: `${description}: the index alone` }, () => RuleIndex.build(scheme, loaded), 1, true);
+    const indexed = new Ruleset(scheme, rules, { index: true });
+    const filters = loaded.map((r) => r.filter!);
+    const indexOfId = (id: string | null): number => (id === null ? -1 : Number(id.slice(1)));
+    const execs: Record<string, (x: ExecutionContext) => number> = {
+      [IMPL.indexOn]: (x) => indexOfId(indexed.evaluate(x).ruleId),
+      [IMPL.indexOff]: (x) => indexOfId(plain.evaluate(x).ruleId),
+      'filters(context)': (x) => {
+        // Every rule terminates (block, managed_challenge): the first match decides.
+        for (let i = 0; i < filters.length; i++) if (filters[i]!.execute(x)) return i;
+        return -1;
+      },
+    };
+    // Agreement on the timed requests and, untimed, on one request per rule shape that a rule
+    // matches; the whole decision (events included) must be the same with and without the index.
+    const contexts = INDEX_NO_MATCH_REQUESTS.map((v) => scheme.context(v));
+    const checked = [...contexts, ...INDEX_MATCHING_REQUESTS.map((m) => scheme.context(m.values))];
+    const expected = [...contexts.map(() => -1), ...INDEX_MATCHING_REQUESTS.map((m) => m.rule)];
+    const results: Record<string, number[]> = {};
+    for (const [impl, exec] of Object.entries(execs)) results[impl] = checked.map((x) => exec(x));
+    const alike = checked.every((x) => JSON.stringify(indexed.evaluate(x)) === JSON.stringify(plain.evaluate(x)));
+    const hasIndex = zoneOf(indexed).index !== undefined && zoneOf(plain).index === undefined;
+    const ok = alike && hasIndex && Object.values(results).every((r) => r.every((x, i) => x === expected[i]));
+    agreements.push({ case: caseName, results, ok, mixed: expected.includes(-1) && expected.some((x) => x >= 0), expected });
+    if (!ok) log(`  !! ${caseName}: ${JSON.stringify(results)} (expected ${JSON.stringify(expected)}; decisions alike: ${alike}; index built only when asked: ${hasIndex})`);
+    log(`measure ${caseName}`);
+    for (const [impl, exec] of Object.entries(execs)) {
+      await record({ group: 'ruleset', case: caseName, impl, description: `${size} index-friendly rules, no match` }, loopOver(exec, contexts), contexts.length, heavy);
+    }
+  }
+
   // --- compile throughput ------------------------------------------------------------------------
   const perTemplate = 20;
   const mix = generateRules(TEMPLATES.length * perTemplate).map((g) => g.rule.expression);
@@ -424,7 +485,7 @@ export function formatReport(result: SuiteResult): string {
   for (const [c, list] of byCase) {
     const floor = floorOf(c);
     list.forEach((r, i) => {
-      const isExec = ![IMPL.parse, IMPL.compile, IMPL.celJsCompile, IMPL.bufCompile, IMPL.setBuild, 'new Ruleset'].includes(r.impl as never) && r.group !== 'regex' && r.group !== 'compile';
+      const isExec = ![IMPL.parse, IMPL.compile, IMPL.celJsCompile, IMPL.bufCompile, IMPL.setBuild, IMPL.indexBuild, 'new Ruleset'].includes(r.impl as never) && r.group !== 'regex' && r.group !== 'compile';
       const vsFloor = isExec && floor !== undefined ? formatRatio(r.stats.p50 / floor) : '';
       const extra = r.extra?.nsPerByte !== undefined ? `${r.extra.nsPerByte.toFixed(2)} ns/B` : r.group === 'compile' && r.impl === IMPL.compile ? `${Math.round(1e9 / r.stats.avg).toLocaleString('en-US')} rules/s (mean)` : '';
       body.push([i === 0 ? c : '', r.impl, formatNs(r.stats.avg), formatNs(r.stats.p50), formatNs(r.stats.p99), String(r.stats.samples), vsFloor, extra]);
@@ -475,7 +536,7 @@ export function formatReport(result: SuiteResult): string {
   }
   for (const [title, targets] of [
     ['Targets (issue 7)', result.targets.filter((t) => t.issue === undefined)],
-    ['Targets (issue 22: vs hand-written, rotating clients, compile latency, memory)', result.targets.filter((t) => t.issue === 22)],
+    ['Targets (issue 22: vs hand-written, rotating clients, compile latency, memory, rule index)', result.targets.filter((t) => t.issue === 22)],
   ] as const) {
     if (targets.length === 0) continue;
     out.push('', title, table(['target', 'case', 'measured', 'limit', 'status'], targets.map((t) => [t.target, t.case, t.measured, t.limit, t.status]), () => false));

@@ -36,6 +36,11 @@ const FLOOR = 'hand-written';
 const INTERP = 'ast-interpreter';
 const CELJS = 'cel-js';
 const BUF = 'bufbuild';
+const INDEX_ON = 'evaluate(context), index: true';
+const INDEX_OFF = 'evaluate(context), index: false';
+const INDEX_BUILD = 'RuleIndex.build';
+/** The rule-indexing cases (issue 22): `ruleset-index-<size>` and `ruleset-index-<size>/no-match`. */
+export const INDEX_SIZES = [1_000, 10_000] as const;
 
 /** Simple filters for the "within 2× of the floor" target. */
 export const SIMPLE_CASES = ['bytes-eq', 'int-cmp', 'ip-small-set', 'contains', 'wildcard', 'and-or-10'];
@@ -66,6 +71,11 @@ export function deriveRatios(rows: readonly Row[], memory: MemoryResult | null):
     push('compile ÷ parse', c, get(c, 'compile'), get(c, 'parse'), 'parse+check+compile relative to parsing alone');
   }
   for (const c of caseNames(rows, 'ruleset')) {
+    if (c.startsWith('ruleset-index-')) {
+      if (c.includes('/')) push('no index ÷ index', c, get(c, INDEX_OFF), get(c, INDEX_ON), 'speed-up of the rule index for a request no rule matches');
+      else push('index build ÷ compile', c, get(c, INDEX_BUILD), get(c, 'new Ruleset'), 'RuleIndex.build vs loading the ruleset without an index (target ≤ 0.5)');
+      continue;
+    }
     if (!c.includes('/')) continue;
     push('evaluate(values) ÷ floor', c, get(c, 'evaluate(values)'), get(c, FLOOR), 'ruleset per request vs hand-written rules');
     push('evaluate(context) ÷ filters(context)', c, get(c, 'evaluate(context)'), get(c, 'filters(context)'), 'Ruleset bookkeeping over a bare loop of filters');
@@ -130,6 +140,18 @@ export function computeTargets(rows: readonly Row[], memory: MemoryResult | null
   atMost('compile of the 10-clause and/or, median', 'and-or-10', get('and-or-10', 'compile'), 20e3, ns);
   atMost('compile of IP in a small set, median', 'ip-small-set', get('ip-small-set', 'compile'), 5e3, ns);
   atMost('memory per typical compiled rule', 'memory', memory?.filterBytesPerRule, 1536, (x) => `${Math.round(x)} B`);
+  // Rule indexing: a request no rule matches, evaluate(context) with the index; the index
+  // build against the load without an index, the worse of the sizes measured.
+  atMost('rule index: 10,000 rules, no match, per request', 'ruleset-index-10000/no-match', get('ruleset-index-10000/no-match', INDEX_ON), 150e3, ns);
+  atMost('rule index: 1,000 rules, no match, per request', 'ruleset-index-1000/no-match', get('ruleset-index-1000/no-match', INDEX_ON), 20e3, ns);
+  let worstBuild: { c: string; value: number } | undefined;
+  for (const size of INDEX_SIZES) {
+    const c = `ruleset-index-${size}`;
+    const value = ratio(get(c, INDEX_BUILD), get(c, 'new Ruleset'));
+    if (value !== undefined && (worstBuild === undefined || value > worstBuild.value)) worstBuild = { c, value };
+  }
+  const percent = (x: number): string => `${(x * 100).toFixed(1)} %`;
+  atMost('rule index build ÷ ruleset compile (worst size)', worstBuild?.c ?? 'ruleset-index-*', worstBuild?.value, 0.5, percent);
   for (let i = from; i < out.length; i++) out[i]!.issue = 22;
   return out;
 }
