@@ -107,14 +107,34 @@ const NO_SPELLINGS: Spelling[] = [];
 const KEYWORDS_BY_FIRST = asArray(byFirstCharacter(KEYWORDS));
 const SYMBOLS_BY_FIRST = asArray(byFirstCharacter(SYMBOLS));
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isHexDigit = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isIdentChar = (c: number): boolean => isDigit(c) || isLetter(c) || c === 95;
-const isBareChar = (c: number): boolean => isDigit(c) || isLetter(c) || c === 58 || c === 46 || c === 47 || c === 45;
+// Character classes of ASCII, one lookup per character instead of a chain of comparisons (the
+// scanner's inner loops run over every character of an expression).
+const DIGIT = 1;
+const HEX_LETTER = 2;
+const LETTER = 4;
+const UNDERSCORE = 8;
+const BARE_PUNCTUATION = 16; // `:` `.` `/` `-`
+const SPACE = 32; // space, CR, LF
+const CLASSES = /* @__PURE__ */ (() => {
+  const table = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) table[c] = DIGIT;
+  for (let c = 65; c <= 90; c++) table[c] = LETTER | (c <= 70 ? HEX_LETTER : 0);
+  for (let c = 97; c <= 122; c++) table[c] = LETTER | (c <= 102 ? HEX_LETTER : 0);
+  table[95] = UNDERSCORE;
+  for (const c of [58, 46, 47, 45]) table[c] = BARE_PUNCTUATION;
+  for (const c of [32, 13, 10]) table[c] = SPACE;
+  return table;
+})();
+/** Whether `c` (a UTF-16 code unit) is in one of the `classes`; never for non-ASCII. */
+const is = (c: number, classes: number): boolean => c < 128 && (CLASSES[c]! & classes) !== 0;
+const isDigit = (c: number): boolean => is(c, DIGIT);
+const isHexDigit = (c: number): boolean => is(c, DIGIT | HEX_LETTER);
+const isLetter = (c: number): boolean => is(c, LETTER);
+const isIdentChar = (c: number): boolean => is(c, DIGIT | LETTER | UNDERSCORE);
+const isBareChar = (c: number): boolean => is(c, DIGIT | LETTER | BARE_PUNCTUATION);
 const startsRawString = (text: string, at: number): boolean =>
   text.charCodeAt(at) === 114 && (text.charCodeAt(at + 1) === 34 || text.charCodeAt(at + 1) === 35);
-const isSpace = (c: number): boolean => c === 32 || c === 13 || c === 10;
+const isSpace = (c: number): boolean => is(c, SPACE);
 const isListChar = (c: number): boolean => (c >= 97 && c <= 122) || isDigit(c) || c === 95 || c === 46;
 
 /** Tokens after which an unquoted literal may start with a hex letter followed by `.` (as in tokens.ts). */
