@@ -10,7 +10,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { requireString } from '../diagnostics/errors.js';
 import { requireType, type ArgumentKind, type BuiltinFunction, type FunctionDefinition, type ParameterSpec } from '../scheme/functions.js';
 import { STANDARD_FUNCTIONS } from '../functions/standard-library.js';
-import { SchemeEnvironment, type SchemeDefinition } from '../scheme/environment.js';
+import { SchemeEnvironment, type RegisteredField, type SchemeDefinition } from '../scheme/environment.js';
 import { mergeOptions, normalizeOptions, type SchemeOptions } from '../scheme/options.js';
 import type { Type, TypeName } from '../scheme/types.js';
 import { parseWithOptions, type ParseResult } from '../syntax/parser.js';
@@ -52,8 +52,9 @@ export class Scheme extends SchemeEnvironment {
     const overrides = normalizeOptions(options, 'compile options');
     const merged = mergeOptions(this.options, overrides);
     const compiled = compileExpression(this, expression, merged);
+    // The checker found the fields in this scheme's own table: each is its registered entry.
     const readers: FieldReader[] = compiled.fields.map((f) => {
-      const field = this.fieldMap.get(f.name)!;
+      const field = f as RegisteredField;
       return { name: field.name, slot: field.slot, names: field.names, convert: this.converters[field.slot]! };
     });
     return new Filter(expression, compiled.diagnostics, this, compiled.run, readers, compiled.constant, Object.keys(overrides).length > 0 ? overrides : undefined, merged);
