@@ -71,6 +71,8 @@ interface Buckets {
 function buildBuckets(r: Uint32Array, stride: number, keyWord: number): Buckets {
   const count = r.length / stride;
   if (count === 0) return { table: EMPTY_BUCKETS, min: NO_START, max: 0, shift: 0 };
+  // Lookups scan families this small and never read the table.
+  if (count <= SMALL_SET_SCAN) return { table: EMPTY_BUCKETS, min: r[keyWord]!, max: r[(count - 1) * stride + keyWord]!, shift: 0 };
   let bits = 1;
   while (bits < MAX_BUCKET_BITS && 1 << (bits - 1) < count) bits++;
   const size = 1 << bits;
@@ -142,12 +144,16 @@ export class IpRangeSet {
     this.itemCount = items.length;
     const n4 = countIpv4Items(items);
     // IPv4 items become 64-bit sort keys `start << 32 | end`; IPv6 items eight-word records.
-    const keys4 = new BigUint64Array(n4);
+    // A handful of IPv4 items (the usual literal set) are sorted by insertion in a plain word
+    // array: setting up the native 64-bit sort cost more than the whole rest of a small set.
+    const keys4 = n4 <= SMALL_SORT ? undefined : new BigUint64Array(n4);
+    const words4 = keys4 === undefined ? new Uint32Array(n4 * 2) : new Uint32Array(keys4.buffer);
     const rec6 = new Uint32Array((items.length - n4) * 8);
-    collectRecords(items, new Uint32Array(keys4.buffer), rec6);
+    collectRecords(items, words4, rec6);
 
-    keys4.sort();
-    const r4 = mergeIpv4(new Uint32Array(keys4.buffer));
+    if (keys4 === undefined) insertionSortIpv4(words4);
+    else keys4.sort();
+    const r4 = mergeIpv4(words4);
     this.r4 = r4;
     this.ipv4RangeCount = r4.length >>> 1;
     const b4 = buildBuckets(r4, 2, 0);
@@ -423,7 +429,8 @@ function sortIpv6(rec: Uint32Array): Uint32Array {
   const n = rec.length >>> 3;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  if (n > 1) {
+  if (n > 1 && n <= SMALL_SORT) insertionSortIpv6(rec, order, 0, n);
+  else if (n > 1) {
     const keys = new BigUint64Array(n);
     sortIpv6Level(rec, order, keys, new Uint32Array(keys.buffer), 0, n, 0);
   }
@@ -507,6 +514,22 @@ function startAfter(rec: Uint32Array, a: number, b: number): boolean {
  * words): sweeps once keeping the furthest end, fusing overlapping and adjacent ranges, and
  * returns interleaved `[start, end]` pairs.
  */
+/** Sorts the 64-bit keys of a small IPv4 family in place (the order of the native sort). */
+function insertionSortIpv4(kw: Uint32Array): void {
+  for (let i = 2; i < kw.length; i += 2) {
+    const start = kw[i + HI]!;
+    const end = kw[i + LO]!;
+    let j = i - 2;
+    while (j >= 0 && (kw[j + HI]! > start || (kw[j + HI] === start && kw[j + LO]! > end))) {
+      kw[j + 2 + HI] = kw[j + HI]!;
+      kw[j + 2 + LO] = kw[j + LO]!;
+      j -= 2;
+    }
+    kw[j + 2 + HI] = start;
+    kw[j + 2 + LO] = end;
+  }
+}
+
 function mergeIpv4(kw: Uint32Array): Uint32Array {
   if (kw.length === 0) return EMPTY_U32;
   const out = new Uint32Array(kw.length);
