@@ -41,23 +41,32 @@ const SMALL_SET = 8;
 export function setTest(set: SetItems): TestFn {
   switch (set.type) {
     case 'Bytes': {
-      const members = new BytesSet(set.items);
       // Small sets of ASCII text (methods, versions, country codes): a packed array scan;
-      // an ill-formed string cannot equal ASCII text, so strings need no other check.
+      // an ill-formed string cannot equal ASCII text, so strings need no other check, and a
+      // byte array is a member when it is valid UTF-8 spelling one of the texts (as in BytesSet,
+      // which is not built here: building it was most of the cost of compiling such a set).
       if (set.items.length <= SMALL_SET && set.items.every((i) => i.ascii && i.text !== undefined)) {
         const texts = set.items.map((i) => internString(i.text!));
-        return (v) => (typeof v === 'string' ? texts.includes(v) : v instanceof Uint8Array && members.has(v));
+        return (v) => {
+          if (typeof v === 'string') return texts.includes(v);
+          if (!(v instanceof Uint8Array)) return false;
+          const text = decodeUtf8Strict(v);
+          return text !== undefined && texts.includes(text);
+        };
       }
+      const members = new BytesSet(set.items);
       return (v) => isBytesValue(v) && members.has(v);
     }
     case 'Int': {
-      const members = IntRangeSet.fromItems(set.items);
       // Small sets of plain values (ports, status codes): a packed array scan beats the
-      // range set's bounds checks and binary search.
+      // range set's bounds checks and binary search. The range set is built only if a bigint
+      // ever comes.
       if (set.items.length <= SMALL_SET && set.items.every((i) => i.kind === 'value' && typeof i.value === 'number')) {
         const values = set.items.map((i) => (i as { value: number }).value);
-        return (v) => (typeof v === 'number' ? values.includes(v) : typeof v === 'bigint' && members.has(v));
+        let members: IntRangeSet | undefined;
+        return (v) => (typeof v === 'number' ? values.includes(v) : typeof v === 'bigint' && (members ??= IntRangeSet.fromItems(set.items)).has(v));
       }
+      const members = IntRangeSet.fromItems(set.items);
       return (v) => (typeof v === 'number' || typeof v === 'bigint') && members.has(v);
     }
     case 'Ip': {
