@@ -415,7 +415,7 @@ class Checker {
     }
     switch (type.kind) {
       case 'Bytes': {
-        if (literal.kind === 'String') return { type: 'Bytes', value: new BytesLiteral(literal.bytes) };
+        if (literal.kind === 'String') return { type: 'Bytes', value: new BytesLiteral(literal.bytes, literal.text) };
         const parsed = parseHexBytesLiteral(literal.text);
         if (!parsed.ok) {
           this.bag.error('invalid-bytes', `${parsed.message} (a Bytes literal is a quoted string or hex bytes like 6f:72:67)`, sub(literal, parsed.offset, parsed.length));

@@ -123,6 +123,11 @@ export interface StringLiteral {
   bytes: Uint8Array;
   /** For `regex` strings: the pattern text handed to the regex compiler. */
   pattern?: string;
+  /**
+   * The content as text when the parser has it without decoding `bytes`: quoted and raw
+   * strings without escapes whose text is well-formed (their bytes are its UTF-8).
+   */
+  text?: string;
   /** Offset of the first content character (after the opening quote). */
   contentStart: number;
   span: Span;

@@ -63,7 +63,8 @@ const COMPACT_FIELDS: Record<Node['kind'], readonly string[]> = {
   ArrayIndex: ['literal'],
   MapKey: ['literal'],
   MapEach: [],
-  String: ['form', 'bytes', 'pattern', 'contentStart'],
+  // `text`, when present, is the decoding of `bytes`: printing the bytes shows it.
+  String: ['form', 'bytes', 'pattern', 'contentStart', 'text'],
   Bare: ['text'],
   Boolean: [],
   Set: ['items'],

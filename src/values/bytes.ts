@@ -201,8 +201,15 @@ export class BytesLiteral {
   /** True when every byte is below 0x80 (then string comparisons are byte-exact). */
   readonly ascii: boolean;
 
-  constructor(readonly bytes: Uint8Array) {
-    this.text = decodeUtf8Strict(bytes);
+  /**
+   * @param text the bytes' text when the caller already has it (a string literal without
+   *   escapes): it must be exactly the strict UTF-8 decoding of `bytes`.
+   */
+  constructor(
+    readonly bytes: Uint8Array,
+    text?: string,
+  ) {
+    this.text = text ?? decodeUtf8Strict(bytes);
     // Every non-ASCII UTF-8 sequence (2–4 bytes) decodes to fewer UTF-16 units (1–2) than it
     // has bytes, and invalid UTF-8 has a byte ≥ 0x80: equal lengths mean all ASCII.
     this.ascii = this.text !== undefined && this.text.length === bytes.length;

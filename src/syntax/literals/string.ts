@@ -29,6 +29,11 @@ function utf8(text: string): Uint8Array {
   return out;
 }
 
+/** `content` when its UTF-8 decodes back to it (no lone surrogates), else `undefined`. */
+function wellFormed(content: string): string | undefined {
+  return content.isWellFormed() ? content : undefined;
+}
+
 /** Appends the UTF-8 bytes of `text` to `out`. */
 function pushText(out: number[], text: string): void {
   for (const b of encoder.encode(text)) out.push(b);
@@ -43,7 +48,8 @@ export function decodeQuotedString(image: string, start: number, terminated: boo
   if (!terminated) bag.error('missing-ending-quote', 'could not find an ending quote for this string', span);
   const contentEnd = terminated ? image.length - 1 : image.length;
   if (!image.includes('\\')) {
-    return { kind: 'String', form: 'quoted', bytes: utf8(image.slice(1, contentEnd)), contentStart: start + 1, span };
+    const content = image.slice(1, contentEnd);
+    return { kind: 'String', form: 'quoted', bytes: utf8(content), text: wellFormed(content), contentStart: start + 1, span };
   }
   const bytes: number[] = [];
   let runStart = 1;
@@ -119,7 +125,7 @@ export function decodeRawString(image: string, payload: RawStringPayload, start:
     });
   }
   const content = image.slice(contentStart, contentEnd);
-  return { kind: 'String', form: 'raw', bytes: utf8(content), pattern: content, contentStart: start + contentStart, span };
+  return { kind: 'String', form: 'raw', bytes: utf8(content), text: wellFormed(content), pattern: content, contentStart: start + contentStart, span };
 }
 
 /**
