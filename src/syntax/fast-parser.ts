@@ -162,6 +162,8 @@ function scan(text: string): Tokens | undefined {
   const length = text.length;
   let previous = EOF;
   let i = 0;
+  /** The first backslash at or after the last string searched (-1: none left). */
+  let nextBackslash = text.indexOf('\\');
   const push = (kind: number, start: number, end: number, operator?: ComparisonOperator): void => {
     kinds.push(kind);
     starts.push(start);
@@ -211,12 +213,20 @@ function scan(text: string): Tokens | undefined {
         if (end < 0) return undefined;
         push(REGEX, i, end);
       } else {
-        for (let j = i + 1; j < length; j++) {
-          const d = text.charCodeAt(j);
-          if (d === 92) j++;
-          else if (d === 34) {
-            end = j + 1;
-            break;
+        // The closing quote by a native search when no backslash comes before it (the usual
+        // string); the backslash position is found once and reused until passed, so a text
+        // with many strings is still searched in linear time.
+        const close = text.indexOf('"', i + 1);
+        if (nextBackslash !== -1 && nextBackslash <= i) nextBackslash = text.indexOf('\\', i + 1);
+        if (close >= 0 && (nextBackslash === -1 || nextBackslash > close)) end = close + 1;
+        else {
+          for (let j = i + 1; j < length; j++) {
+            const d = text.charCodeAt(j);
+            if (d === 92) j++;
+            else if (d === 34) {
+              end = j + 1;
+              break;
+            }
           }
         }
         if (end < 0) return undefined;
@@ -260,10 +270,12 @@ function scan(text: string): Tokens | undefined {
     if (isLetter(c) || c === 95) {
       let j = i + 1;
       let emptySegment = false;
+      let dotted = false;
       while (j < length) {
         const d = text.charCodeAt(j);
         if (d === 46) {
           if (text.charCodeAt(j - 1) === 46) emptySegment = true;
+          dotted = true;
           j++;
         } else if (isIdentChar(d)) j++;
         else break;
@@ -280,8 +292,9 @@ function scan(text: string): Tokens | undefined {
       }
       // A keyword: its whole spelling and no longer name (the identifier is the longer
       // alternative), or a spelling with a space (`strict wildcard`) longer than the name.
+      // No keyword has a dot: a dotted name (most field names) is never one.
       let keyword: Spelling | undefined;
-      for (const candidate of KEYWORDS_BY_FIRST[c] ?? NO_SPELLINGS) {
+      if (!dotted) for (const candidate of KEYWORDS_BY_FIRST[c] ?? NO_SPELLINGS) {
         const spaced = candidate.text.length > size;
         if ((candidate.text.length === size || (spaced && candidate.text.charCodeAt(size) === 32)) && text.startsWith(candidate.text, i)) {
           keyword = candidate;
