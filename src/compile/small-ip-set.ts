@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { IpAddress, Ipv6Address } from '../values/ip.js';
+import type { IpAddress } from '../values/ip.js';
 import type { IpRangeSet } from '../values/ip-set.js';
 import type { ConditionFn } from './compiler.js';
 
@@ -35,15 +35,16 @@ const bias = (x: number): number => (x ^ 0x80000000) | 0;
 export function smallIpSetTest(slot: number, set: IpRangeSet): ConditionFn | undefined {
   if (set.ipv4RangeCount > MAX_V4) return undefined;
   const b: number[] = [];
+  for (const bound of set.ipv4Bounds) b.push(bias(bound));
   let lo6 = EMPTY_LO;
   let hi6 = EMPTY_HI;
-  let inline6 = true;
-  for (const { first, last } of set.ranges()) {
-    if (first.family === 4 && last.family === 4) b.push(bias(first.value), bias(last.value));
-    else if (set.ipv6RangeCount === 1 && firstWordOnly(first as Ipv6Address, last as Ipv6Address)) {
-      lo6 = bias((first as Ipv6Address).w0);
-      hi6 = bias((last as Ipv6Address).w0);
-    } else inline6 = false;
+  const r6 = set.ipv6Bounds;
+  // No IPv6 range, or one whose ends differ only in the first word, is tested inline.
+  let inline6 = r6.length === 0;
+  if (r6.length === 8 && firstWordOnly(r6)) {
+    lo6 = bias(r6[0]!);
+    hi6 = bias(r6[4]!);
+    inline6 = true;
   }
   while (b.length < 2 * MAX_V4) b.push(EMPTY_LO, EMPTY_HI);
   const [l0, h0, l1, h1, l2, h2, l3, h3] = b as [number, number, number, number, number, number, number, number];
@@ -87,7 +88,7 @@ export function smallIpSetTest(slot: number, set: IpRangeSet): ConditionFn | und
       };
 }
 
-/** Whether an IPv6 range is every address whose first word lies in [first.w0, last.w0]. */
-function firstWordOnly(first: Ipv6Address, last: Ipv6Address): boolean {
-  return first.w1 === 0 && first.w2 === 0 && first.w3 === 0 && last.w1 === 0xffffffff && last.w2 === 0xffffffff && last.w3 === 0xffffffff;
+/** Whether the IPv6 range in `r` (eight words) is every address whose first word lies in [r[0], r[4]]. */
+function firstWordOnly(r: Uint32Array): boolean {
+  return r[1] === 0 && r[2] === 0 && r[3] === 0 && r[5] === 0xffffffff && r[6] === 0xffffffff && r[7] === 0xffffffff;
 }

@@ -148,7 +148,8 @@ export class IpRangeSet {
     // array: setting up the native 64-bit sort cost more than the whole rest of a small set.
     const keys4 = n4 <= SMALL_SORT ? undefined : new BigUint64Array(n4);
     const words4 = keys4 === undefined ? new Uint32Array(n4 * 2) : new Uint32Array(keys4.buffer);
-    const rec6 = new Uint32Array((items.length - n4) * 8);
+    const n6 = items.length - n4;
+    const rec6 = n6 === 0 ? EMPTY_U32 : new Uint32Array(n6 * 8);
     collectRecords(items, words4, rec6);
 
     if (keys4 === undefined) insertionSortIpv4(words4);
@@ -162,7 +163,8 @@ export class IpRangeSet {
     this.max4 = b4.max;
     this.shift4 = b4.shift;
 
-    const r6 = mergeIpv6(rec6, sortIpv6(rec6));
+    // One record is already sorted and merged (and no record needs either).
+    const r6 = n6 <= 1 ? rec6 : mergeIpv6(rec6, sortIpv6(rec6));
     this.r6 = r6;
     this.ipv6RangeCount = r6.length >>> 3;
     this.key6 = r6.length === 0 ? 0 : firstVaryingWord(r6);
@@ -302,6 +304,19 @@ export class IpRangeSet {
     if ((w = r[k + 1]) !== x1) return x1 < w;
     if ((w = r[k + 2]) !== x2) return x2 < w;
     return x3 <= r[k + 3];
+  }
+
+  /**
+   * @internal The merged IPv4 ranges as `[start, end]` word pairs, ascending (the set's own
+   * array: read it, never write it). For compiling small sets into inline comparisons.
+   */
+  get ipv4Bounds(): Uint32Array {
+    return this.r4;
+  }
+
+  /** @internal The merged IPv6 ranges, eight words each (start then end, most significant first), as {@link ipv4Bounds}. */
+  get ipv6Bounds(): Uint32Array {
+    return this.r6;
   }
 
   /** The merged ranges, IPv4 first, each family in ascending order. For diagnostics and tests. */
