@@ -209,12 +209,14 @@ class Compiler implements PartCompiler {
   // --- comparisons -------------------------------------------------------------------------
 
   private comparison(left: CheckedValue, test: ComparisonTest): ConditionFn {
-    const check = this.test(test);
     const whenMissing = test.operator === 'ne' && this.options.nilNotEqual === true;
     if (left.kind === 'field') {
       const slot = left.field.slot;
       const fused = fieldComparison(slot, test, whenMissing);
       if (fused !== undefined) return fused;
+      // Built only here: a fused comparison shapes the literal itself (building it twice
+      // was a third of compiling an IP set).
+      const check = this.test(test);
       return (s) => {
         const value = s[slot];
         return value === undefined ? whenMissing : check(value);
@@ -232,6 +234,7 @@ class Compiler implements PartCompiler {
       }
     }
     const read = this.value(left);
+    const check = this.test(test);
     return (s) => {
       const value = read(s);
       return value === undefined ? whenMissing : check(value);
