@@ -8,7 +8,7 @@
  */
 import type { ComparisonTest } from '../check/checked.js';
 import type { BuiltinFunction } from '../scheme/functions.js';
-import { internString, type BytesValue } from '../values/bytes.js';
+import { decodeUtf8Strict, internString, type BytesValue } from '../values/bytes.js';
 import { compareInt } from '../values/int.js';
 import type { IpAddress } from '../values/ip.js';
 import { IpRangeSet } from '../values/ip-set.js';
@@ -131,18 +131,22 @@ export function fieldComparison(slot: number, test: ComparisonTest, whenMissing:
           return v !== undefined && members.has(v as IpAddress);
         };
       }
-      const member = setTest(set);
       if (set.type === 'Bytes' && set.items.length > 0 && set.items.length <= 4 && set.items.every((i) => i.ascii && i.text !== undefined)) {
         // `method in {"GET" "POST"}`: the texts compared inline (padded by repeating the first;
-        // an ill-formed string never equals ASCII text, byte arrays take the set's path).
+        // an ill-formed string never equals ASCII text), and a byte array when it is valid
+        // UTF-8 spelling one of them (the set's own rule, without building the set).
         const t = set.items.map((i) => internString(i.text!));
         while (t.length < 4) t.push(t[0]!);
         const [t0, t1, t2, t3] = t as [string, string, string, string];
         return (s) => {
           const v = s[slot];
-          return typeof v === 'string' ? v === t0 || v === t1 || v === t2 || v === t3 : v !== undefined && member(v);
+          if (typeof v === 'string') return v === t0 || v === t1 || v === t2 || v === t3;
+          if (!(v instanceof Uint8Array)) return false;
+          const text = decodeUtf8Strict(v);
+          return text === t0 || text === t1 || text === t2 || text === t3;
         };
       }
+      const member = setTest(set);
       return (s) => {
         const v = s[slot];
         return v !== undefined && member(v);

@@ -28,6 +28,25 @@ describe('small ASCII text sets', () => {
   });
 });
 
+describe('small ASCII text sets of up to eight, and behind a function', () => {
+  it('compares strings and byte arrays alike', () => {
+    const six = scheme.compile('s in {"a" "b" "c" "d" "e" "GET"}');
+    const lowered = scheme.compile('lower(s) in {"get" "post"}');
+    for (const [value, six_, lowered_] of [
+      ['GET', true, true],
+      ['e', true, false],
+      ['Post', false, true],
+      ['f', false, false],
+    ] as const) {
+      expect(six.execute({ s: value }), value).toBe(six_);
+      expect(six.execute({ s: utf8(value) }), `bytes of ${value}`).toBe(six_);
+      expect(lowered.execute({ s: value }), `lower(${value})`).toBe(lowered_);
+      expect(lowered.execute({ s: utf8(value) }), `lower(bytes of ${value})`).toBe(lowered_);
+    }
+    expect(six.execute({ s: new Uint8Array([0x61, 0xff]) })).toBe(false);
+  });
+});
+
 describe('small integer sets', () => {
   const filter = scheme.compile('n in {80 443 8080 -1}');
   it('matches numbers and bigints alike', () => {
