@@ -22,6 +22,8 @@ export interface Analysis {
   checked: CheckedCondition | undefined;
   /** Syntax and check diagnostics (errors and warnings), in source order. */
   diagnostics: Diagnostic[];
+  /** The syntax tree, when the expression parsed without errors. */
+  tree?: Expression;
 }
 
 /** A compiled condition and what the filter built from it needs. */
@@ -33,6 +35,8 @@ export interface Compilation {
   constant: boolean | undefined;
   /** Warnings of the expression. */
   diagnostics: Diagnostic[];
+  /** The syntax tree it was compiled from. */
+  tree: Expression;
 }
 
 /**
@@ -61,7 +65,7 @@ export function analyse(environment: SchemeEnvironment, expression: unknown, opt
   );
   const diagnostics = [...parsed.diagnostics, ...bag.items].sort((a, b) => a.span.start - b.span.start);
   const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
-  return { checked: syntaxErrors ? undefined : checked, diagnostics };
+  return syntaxErrors ? { checked: undefined, diagnostics } : { checked, diagnostics, tree: parsed.ast };
 }
 
 /**
@@ -69,7 +73,7 @@ export function analyse(environment: SchemeEnvironment, expression: unknown, opt
  * {@link WirefilterError} listing every error.
  */
 export function compileExpression(environment: SchemeEnvironment, expression: string, options: Readonly<SchemeOptions>): Compilation {
-  const { checked, diagnostics } = analyse(environment, expression, options);
+  const { checked, diagnostics, tree } = analyse(environment, expression, options);
   if (checked === undefined) throw WirefilterError.fromDiagnostics(expression, diagnostics);
   const run = guardStack(
     () => compileCondition(checked, options),
@@ -79,7 +83,7 @@ export function compileExpression(environment: SchemeEnvironment, expression: st
       throw WirefilterError.fromDiagnostics(expression, tooDeep.items);
     },
   );
-  return { run, fields: [...collectFields(checked)], constant: constantValue(checked), diagnostics };
+  return { run, fields: [...collectFields(checked)], constant: constantValue(checked), diagnostics, tree: tree! };
 }
 
 /** The checker's view of an environment with the given options. */

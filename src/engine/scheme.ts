@@ -13,6 +13,7 @@ import { STANDARD_FUNCTIONS } from '../functions/standard-library.js';
 import { SchemeEnvironment, type RegisteredField, type SchemeDefinition } from '../scheme/environment.js';
 import { mergeOptions, normalizeOptions, type SchemeOptions } from '../scheme/options.js';
 import type { Type, TypeName } from '../scheme/types.js';
+import type { Expression } from '../syntax/ast.js';
 import { parseWithOptions, type ParseResult } from '../syntax/parser.js';
 import { ExecutionContext, ownContext, requireFieldValues, type FieldValues } from './context.js';
 import { Filter, type FieldReader } from './filter.js';
@@ -48,6 +49,14 @@ export class Scheme extends SchemeEnvironment {
 
   /** Compiles an expression. Throws {@link WirefilterError} listing every error. */
   compile(expression: string, options?: SchemeOptions): Filter {
+    return this.compileWithTree(expression, options).filter;
+  }
+
+  /**
+   * @internal `compile`, also returning the syntax tree the filter was compiled from (the
+   * ruleset index reads literal tests from it instead of parsing every rule again).
+   */
+  compileWithTree(expression: string, options?: SchemeOptions): { filter: Filter; tree: Expression } {
     requireString(expression, 'the expression');
     const overrides = normalizeOptions(options, 'compile options');
     const merged = mergeOptions(this.options, overrides);
@@ -57,7 +66,8 @@ export class Scheme extends SchemeEnvironment {
       const field = f as RegisteredField;
       return { name: field.name, slot: field.slot, names: field.names, convert: this.converters[field.slot]! };
     });
-    return new Filter(expression, compiled.diagnostics, this, compiled.run, readers, compiled.constant, Object.keys(overrides).length > 0 ? overrides : undefined, merged);
+    const filter = new Filter(expression, compiled.diagnostics, this, compiled.run, readers, compiled.constant, Object.keys(overrides).length > 0 ? overrides : undefined, merged);
+    return { filter, tree: compiled.tree };
   }
 
   /** @internal The checked tree of an expression that compiled (see `Filter.checked`). */

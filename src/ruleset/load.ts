@@ -22,7 +22,8 @@ import {
   SKIPPABLE_PRODUCTS,
   type CustomRuleAction,
 } from './actions.js';
-import type { RuleIndex } from './prefilter.js';
+import { AUTO_INDEX_MIN_RULES, treeKeys, type RuleIndex, type RuleKey } from './prefilter.js';
+import type { RulesetSettings } from './options.js';
 import type { BlockResponse, RuleInput, RulesetInput, RulesetProblem, RulesetSource } from './types.js';
 
 /** Where a ruleset sits in the phase. */
@@ -176,7 +177,23 @@ function lazyMessage(problem: RulesetProblem, render: () => string): void {
   });
 }
 
-/** Loads one ruleset. `label` names it in problems; `level` decides which actions are valid. */
+/** The literal tests of rules found while loading them, until the index takes them. */
+const indexKeysOf = new WeakMap<LoadedRule, RuleKey[]>();
+
+/**
+ * The literal tests found in `rule`'s syntax tree while it loaded (for its ruleset's index),
+ * handed over once; `undefined` when they were not collected.
+ */
+export function takeIndexKeys(rule: LoadedRule): RuleKey[] | undefined {
+  const keys = indexKeysOf.get(rule);
+  indexKeysOf.delete(rule);
+  return keys;
+}
+
+/**
+ * Loads one ruleset. `label` names it in problems; `level` decides which actions are valid;
+ * `indexing` (the ruleset option) whether to collect what its index is built from.
+ */
 export function loadRuleset(
   scheme: Scheme,
   source: RulesetSource,
@@ -184,6 +201,7 @@ export function loadRuleset(
   level: RulesetLevel,
   problems: ProblemList,
   executable: ReadonlySet<string>,
+  indexing: RulesetSettings['index'] = 'never',
 ): LoadedRuleset {
   const at = (path: string, extra: Partial<RulesetProblem> = {}) => ({ ruleset: label, path, ...extra });
   let rules: unknown[];
@@ -213,8 +231,11 @@ export function loadRuleset(
   const loaded: LoadedRule[] = [];
   const ids = new Map<string, number>();
   const refs = new Map<string, number>();
+  // The index of a ruleset this large is built from each rule's syntax tree, read while the
+  // rule compiles (parsing every rule again cost a third of building the index).
+  const keys = indexing === 'always' || (indexing === 'auto' && rules.length >= AUTO_INDEX_MIN_RULES);
   rules.forEach((raw, index) => {
-    const rule = loadRule(scheme, raw, index, level, label, problems, executable);
+    const rule = loadRule(scheme, raw, index, level, label, problems, executable, keys);
     if (rule === undefined) return;
     const path = `rules[${index}]`;
     for (const [key, seen, value] of [['id', ids, rule.ownId], ['ref', refs, rule.ref]] as const) {
@@ -237,6 +258,7 @@ function loadRule(
   label: string,
   problems: ProblemList,
   executable: ReadonlySet<string>,
+  indexKeys: boolean,
 ): LoadedRule | undefined {
   const path = `rules[${index}]`;
   if (!isObject(raw)) {
@@ -266,6 +288,7 @@ function loadRule(
   }
   const enabled = input.enabled !== false;
   let filter: Filter | undefined;
+  let keysFound: RuleKey[] | undefined;
   if (typeof input.expression !== 'string') {
     report('invalid-rule', 'the rule has no `expression` string', 'expression');
     ok = false;
@@ -273,8 +296,10 @@ function loadRule(
     // One analysis per rule: compile, and take the diagnostics from the filter or the error.
     let diagnostics: readonly Diagnostic[];
     try {
-      filter = scheme.compile(input.expression, EXPRESSION_OPTIONS);
+      const compiled = scheme.compileWithTree(input.expression, EXPRESSION_OPTIONS);
+      filter = compiled.filter;
       diagnostics = filter.diagnostics;
+      if (indexKeys) keysFound = treeKeys(scheme, input.expression, compiled.tree);
     } catch (error) {
       if (!(error instanceof WirefilterError)) throw error;
       diagnostics = error.diagnostics;
@@ -341,7 +366,9 @@ function loadRule(
       ok = false;
     } else rule.executeId = target;
   }
-  return ok ? rule : undefined;
+  if (!ok) return undefined;
+  if (keysFound !== undefined) indexKeysOf.set(rule, keysFound);
+  return rule;
 }
 
 function blockResponse(parameters: Record<string, unknown> | undefined, problem: (message: string, where: string) => void): BlockResponse {

@@ -59,23 +59,28 @@ function stringText(literal: Argument | RightHandSide): string | undefined {
  * The necessary tests of an expression: every test returned is true whenever the expression
  * is. Never throws; an empty list when nothing is known.
  */
-function necessaryKeys(env: SchemeEnvironment, node: Expression, depth: number): RuleKey[] {
-  if (depth > 64) return [];
+function necessaryKeys(env: SchemeEnvironment, node: Expression, depth: number, out: RuleKey[] = []): RuleKey[] {
+  if (depth > 64) return out;
   switch (node.kind) {
     case 'Group':
-      return necessaryKeys(env, node.expression, depth + 1);
+      return necessaryKeys(env, node.expression, depth + 1, out);
     case 'Logical':
-      if (node.operator === 'and') return node.operands.flatMap((operand) => necessaryKeys(env, operand, depth + 1));
+      if (node.operator === 'and') {
+        for (const operand of node.operands) necessaryKeys(env, operand, depth + 1, out);
+        return out;
+      }
       // `or` and `xor`: one of the operands is true whenever the expression is.
-      return disjunction(node.operands.map((operand) => necessaryKeys(env, operand, depth + 1)));
+      out.push(...disjunction(node.operands.map((operand) => necessaryKeys(env, operand, depth + 1))));
+      return out;
     case 'Comparison':
     case 'Call': {
       const key = atomKey(env, node);
-      return key === undefined ? [] : [key];
+      if (key !== undefined) out.push(key);
+      return out;
     }
     default:
       // `not`, quantifiers, `true`, bare fields and anything else: no test known.
-      return [];
+      return out;
   }
 }
 
@@ -171,6 +176,11 @@ export function ruleKeys(env: SchemeEnvironment, expression: string): RuleKey[] 
   return tree === undefined ? [] : necessaryKeys(env, tree, 0);
 }
 
+/** {@link ruleKeys} of an expression already parsed into `tree` (by the compile that loaded it). */
+export function treeKeys(env: SchemeEnvironment, expression: string, tree: Expression): RuleKey[] {
+  return MAY_HAVE_KEY.test(expression) ? necessaryKeys(env, tree, 0) : [];
+}
+
 // ---------------------------------------------------------------------------------------
 // IP ranges
 
@@ -243,7 +253,9 @@ class Segments<T extends number | string> {
     const all: T[] = [];
     for (const [, list] of ranges) for (const p of list) all.push(p);
     if (all.length === 0) return new Segments<T>([], []);
-    const sorted = all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // Native sorts: numbers as doubles; the IPv6 keys are fixed-width hex, whose default
+    // (code unit) order is their numeric order.
+    const sorted = (typeof all[0] === 'number' ? Array.from(Float64Array.from(all as number[]).sort()) : all.sort()) as T[];
     const points: T[] = [];
     for (const p of sorted) if (points.length === 0 || points[points.length - 1] !== p) points.push(p);
     const at = new Map<T, number>();
@@ -349,21 +361,26 @@ export class RuleIndex {
   ) {}
 
   /**
-   * Builds the index of `rules` (positions are indexes into `rules`). Rules that never run
+   * Builds the index of `rules` (positions are indexes into `rules`); `known` holds, by
+   * position, keys already read from the rules' syntax trees (others are parsed here). Rules that never run
    * (disabled) are left out; rules without a recognised test are candidates for every request.
    */
-  static build(env: SchemeEnvironment, rules: readonly LoadedRule[]): RuleIndex {
-    const keysOf: (RuleKey[] | undefined)[] = rules.map((rule) => (rule.condition === undefined ? undefined : ruleKeys(env, rule.expression)));
-    // How many rules test each value: a test shared by many rules (`method eq "POST"`) selects little.
-    const popularity = new Map<string, number>();
-    const valueId = (kind: string, slot: number, value: string): string => `${kind}\u0000${slot}\u0000${value}`;
+  static build(env: SchemeEnvironment, rules: readonly LoadedRule[], known?: readonly (RuleKey[] | undefined)[]): RuleIndex {
+    const keysOf: (RuleKey[] | undefined)[] = rules.map((rule, i) => (rule.condition === undefined ? undefined : (known?.[i] ?? ruleKeys(env, rule.expression))));
+    // How many rules test each value: a test shared by many rules (`method eq "POST"`) selects
+    // little. Counted per kind and field (no composite key strings to build and hash).
+    const popularity = { eq: new Map<number, Map<string, number>>(), prefix: new Map<number, Map<string, number>>() };
+    const countsOf = (kind: 'eq' | 'prefix', slot: number): Map<string, number> => {
+      let counts = popularity[kind].get(slot);
+      if (counts === undefined) popularity[kind].set(slot, (counts = new Map()));
+      return counts;
+    };
     for (const keys of keysOf) {
-      for (const key of keys ?? []) {
+      if (keys === undefined) continue;
+      for (const key of keys) {
         if (key.kind === 'ip') continue;
-        for (const value of key.values) {
-          const id = valueId(key.kind, key.slot, value);
-          popularity.set(id, (popularity.get(id) ?? 0) + 1);
-        }
+        const counts = countsOf(key.kind, key.slot);
+        for (const value of key.values) counts.set(value, (counts.get(value) ?? 0) + 1);
       }
     }
     const cost = (key: RuleKey): number => {
@@ -374,7 +391,8 @@ export class RuleIndex {
         return c;
       }
       let c = 0;
-      for (const value of key.values) c += popularity.get(valueId(key.kind, key.slot, value)) ?? 1;
+      const counts = countsOf(key.kind, key.slot);
+      for (const value of key.values) c += counts.get(value) ?? 1;
       if (key.kind === 'prefix') c = c * 2 + key.values.reduce((s, v) => s + (v.length <= 1 ? 1000 : 0), 0);
       return c;
     };

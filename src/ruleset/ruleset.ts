@@ -11,7 +11,7 @@ import { readEvaluateOptions, readRulesetOptions } from './options.js';
 import type { Scheme } from '../engine/scheme.js';
 import { CHALLENGES, clearanceSatisfies, SKIPPABLE_PHASES, type ChallengeAction, type ClearancePolicy } from './actions.js';
 import { lintRulesets } from './lint.js';
-import { loadRuleset, ProblemList, type LoadedRule, type LoadedRuleset, type RulesetLevel } from './load.js';
+import { loadRuleset, ProblemList, takeIndexKeys, type LoadedRule, type LoadedRuleset, type RulesetLevel } from './load.js';
 import { AUTO_INDEX_MIN_RULES, RuleIndex } from './prefilter.js';
 import type { RuleTrace } from './trace.js';
 import type { Decision, DecisionEvent, EvaluateOptions, RulesetOptions, RulesetProblem, RulesetSource } from './types.js';
@@ -113,15 +113,15 @@ export class Ruleset {
     const executableIds = new Set(Object.keys(options.rulesets ?? {}));
     this.executable = new Map();
     for (const [id, source] of Object.entries(options.rulesets ?? {})) {
-      this.executable.set(id, { ...loadRuleset(scheme, source, id, 'custom', problems, executableIds), id });
+      this.executable.set(id, { ...loadRuleset(scheme, source, id, 'custom', problems, executableIds, settings.index), id });
     }
     this.account = (options.account ?? []).map((source, i) => {
       const label = !Array.isArray(source) && typeof source?.id === 'string' ? source.id : `account[${i}]`;
-      return loadRuleset(scheme, source, label, 'account', problems, executableIds);
+      return loadRuleset(scheme, source, label, 'account', problems, executableIds, settings.index);
     });
     const zoneLabel = !Array.isArray(rules) && typeof rules?.id === 'string' ? rules.id : 'zone';
     const zoneLevel: RulesetLevel = !Array.isArray(rules) && rules?.kind === 'root' ? 'account' : 'zone';
-    this.zone = loadRuleset(scheme, rules, zoneLabel, zoneLevel, problems, executableIds);
+    this.zone = loadRuleset(scheme, rules, zoneLabel, zoneLevel, problems, executableIds, settings.index);
     if (findExecuteCycles(this.executable, problems)) {
       // Only a graph without cycles has a finite count.
       const executed = rulesPerRequest([...this.account, this.zone], this.executable);
@@ -142,7 +142,9 @@ export class Ruleset {
     this.laterPhasesRunAfterClearance = settings.laterPhasesRunAfterClearance;
     if (settings.index !== 'never') {
       for (const ruleset of all) {
-        if (settings.index === 'always' || ruleset.rules.length >= AUTO_INDEX_MIN_RULES) ruleset.index = RuleIndex.build(scheme, ruleset.rules);
+        if (settings.index === 'always' || ruleset.rules.length >= AUTO_INDEX_MIN_RULES) {
+          ruleset.index = RuleIndex.build(scheme, ruleset.rules, ruleset.rules.map(takeIndexKeys));
+        }
       }
     }
   }
