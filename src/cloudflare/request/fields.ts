@@ -208,6 +208,27 @@ export interface RequestFieldsOptions {
 /** Default `bodyLimit`: Cloudflare's documented Enterprise body inspection limit (128 KB). */
 export const DEFAULT_BODY_LIMIT = 128 * 1024;
 
+/** The fields derived from the request target (path and query); Logpush's `ClientRequestURI` supplies the same. */
+export const URI_FIELD_NAMES: readonly string[] = [
+  'http.request.full_uri',
+  'http.request.uri',
+  'http.request.uri.path',
+  'http.request.uri.path.extension',
+  'http.request.uri.query',
+  'http.request.uri.args',
+  'http.request.uri.args.names',
+  'http.request.uri.args.values',
+  'raw.http.request.full_uri',
+  'raw.http.request.uri',
+  'raw.http.request.uri.path',
+  'raw.http.request.uri.path.extension',
+  'raw.http.request.uri.query',
+  'raw.http.request.uri.args',
+  'raw.http.request.uri.args.names',
+  'raw.http.request.uri.args.values',
+  'cf.bot_management.static_resource',
+];
+
 /**
  * Every catalogue field {@link requestFields} can derive from the request alone (body fields
  * only when `facts.body` is given; see `docs/request-fields.md` for the conditions of the
@@ -217,14 +238,7 @@ export const DERIVED_FIELDS: readonly string[] = [
   'http.host',
   'http.request.method',
   'http.request.version',
-  'http.request.full_uri',
-  'http.request.uri',
-  'http.request.uri.path',
-  'http.request.uri.path.extension',
-  'http.request.uri.query',
-  'http.request.uri.args',
-  'http.request.uri.args.names',
-  'http.request.uri.args.values',
+  ...URI_FIELD_NAMES,
   'http.request.timestamp.sec',
   'http.request.timestamp.msec',
   'http.user_agent',
@@ -257,18 +271,9 @@ export const DERIVED_FIELDS: readonly string[] = [
   'cf.edge.server_ip',
   'cf.edge.server_port',
   'cf.edge.client_tcp',
-  'cf.bot_management.static_resource',
   'cf.random_seed',
   'cf.threat_score',
   ...tlsClientAuthDefaults().keys(),
-  'raw.http.request.full_uri',
-  'raw.http.request.uri',
-  'raw.http.request.uri.path',
-  'raw.http.request.uri.path.extension',
-  'raw.http.request.uri.query',
-  'raw.http.request.uri.args',
-  'raw.http.request.uri.args.names',
-  'raw.http.request.uri.args.values',
 ];
 
 /** A typed shortcut of {@link RequestFacts} and the field it sets. */
@@ -312,27 +317,6 @@ export const FACT_SHORTCUTS: readonly FactShortcut[] = [
 ];
 
 export { FIELD_ALIASES } from '../scheme.js';
-
-/** The fields derived from the request target (path and query); Logpush's `ClientRequestURI` supplies the same. */
-export const URI_FIELD_NAMES: readonly string[] = [
-  'http.request.full_uri',
-  'http.request.uri',
-  'http.request.uri.path',
-  'http.request.uri.path.extension',
-  'http.request.uri.query',
-  'http.request.uri.args',
-  'http.request.uri.args.names',
-  'http.request.uri.args.values',
-  'raw.http.request.full_uri',
-  'raw.http.request.uri',
-  'raw.http.request.uri.path',
-  'raw.http.request.uri.path.extension',
-  'raw.http.request.uri.query',
-  'raw.http.request.uri.args',
-  'raw.http.request.uri.args.names',
-  'raw.http.request.uri.args.values',
-  'cf.bot_management.static_resource',
-];
 
 /**
  * Extensions for which Cloudflare sets `cf.bot_management.static_resource` (from the
