@@ -8,12 +8,12 @@
  */
 import type { ComparisonTest } from '../check/checked.js';
 import type { BuiltinFunction } from '../scheme/functions.js';
-import { decodeUtf8Strict, internString, type BytesValue } from '../values/bytes.js';
+import { internString, type BytesValue } from '../values/bytes.js';
 import { compareInt } from '../values/int.js';
 import type { IpAddress } from '../values/ip.js';
 import { IpRangeSet } from '../values/ip-set.js';
 import type { ConditionFn, TestFn } from './compiler.js';
-import { setTest } from './sets.js';
+import { bytesSpellOneOf, setTest } from './sets.js';
 import { smallIpSetTest } from './small-ip-set.js';
 
 /**
@@ -24,17 +24,6 @@ import { smallIpSetTest } from './small-ip-set.js';
  * The checker guarantees the field's type, so a present slot holds a value of that type.
  * Everything else takes the general path; both give the same results.
  */
-/**
- * Whether `bytes` are valid UTF-8 spelling one of the texts: the byte-array side of an inline
- * text set, out of line so the set's closure stays small enough for V8 to inline it into the
- * closures of `and`/`or` (with the decoding written inline, a 10-clause condition ran twice as
- * long).
- */
-function bytesSpellOneOf(bytes: Uint8Array, t0: string, t1: string, t2: string, t3: string): boolean {
-  const text = decodeUtf8Strict(bytes);
-  return text === t0 || text === t1 || text === t2 || text === t3;
-}
-
 export function fieldComparison(slot: number, test: ComparisonTest, whenMissing: boolean): ConditionFn | undefined {
   switch (test.operator) {
     case 'eq':
@@ -151,7 +140,7 @@ export function fieldComparison(slot: number, test: ComparisonTest, whenMissing:
         const [t0, t1, t2, t3] = t as [string, string, string, string];
         return (s) => {
           const v = s[slot];
-          return typeof v === 'string' ? v === t0 || v === t1 || v === t2 || v === t3 : v instanceof Uint8Array && bytesSpellOneOf(v, t0, t1, t2, t3);
+          return typeof v === 'string' ? v === t0 || v === t1 || v === t2 || v === t3 : v instanceof Uint8Array && bytesSpellOneOf(v, t);
         };
       }
       const member = setTest(set);
