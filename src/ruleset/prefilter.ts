@@ -52,7 +52,8 @@ export const AUTO_INDEX_MIN_RULES = 64;
 /** The text of a quoted or raw string literal when its bytes are well-formed UTF-8. */
 function stringText(literal: Argument | RightHandSide): string | undefined {
   if (literal.kind !== 'String' || literal.form === 'regex') return undefined;
-  return decodeUtf8Strict(literal.bytes);
+  // A literal without escapes carries its text (the same decoding) from the parser.
+  return literal.text ?? decodeUtf8Strict(literal.bytes);
 }
 
 /**
